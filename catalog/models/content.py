@@ -1,0 +1,118 @@
+"""Structured content rows of a product: composition and size chart."""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .choices import CompositionPart, Fibre
+
+HUNDRED = Decimal(100)
+
+
+def validate_composition(lines) -> None:
+    """`lines`: (part, fibre, percentage) triples. Each part sums to exactly 100 %, no fibre twice."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    seen: set[tuple[str, str]] = set()
+    errors = []
+    for part, fibre, percentage in lines:
+        if (part, fibre) in seen:
+            errors.append(
+                ValidationError(
+                    "%(part)s lists %(fibre)s twice.",
+                    code="composition_duplicate_fibre",
+                    params={"part": CompositionPart(part).label, "fibre": Fibre(fibre).label},
+                )
+            )
+        seen.add((part, fibre))
+        totals[part] += Decimal(percentage)
+    for part, total in totals.items():
+        if total != HUNDRED:
+            errors.append(
+                ValidationError(
+                    "%(part)s sums to %(total)s %%; each part must sum to exactly 100 %%.",
+                    code="composition_sum",
+                    params={"part": CompositionPart(part).label, "total": total.normalize()},
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+class CompositionLine(models.Model):
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="composition_lines"
+    )
+    part = models.CharField(max_length=12, choices=CompositionPart.choices, default="shell")
+    fibre = models.CharField(max_length=20, choices=Fibre.choices)
+    percentage = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(HUNDRED)],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "part", "fibre"], name="composition_fibre_once_per_part"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percentage__gt=0, percentage__lte=100),
+                name="composition_percentage_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_part_display()}: {self.percentage.normalize()} % {self.get_fibre_display()}"
+
+
+class SizeChartRow(models.Model):
+    """One size of the product mapped across size systems, with measurements in cm."""
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="size_chart_rows"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    size_label = models.CharField(max_length=12, help_text="The label variants use, e.g. M or 38.")
+    eu = models.CharField("EU", max_length=8, blank=True)
+    it = models.CharField("IT", max_length=8, blank=True)
+    fr = models.CharField("FR", max_length=8, blank=True)
+    uk = models.CharField("UK", max_length=8, blank=True)
+    us = models.CharField("US", max_length=8, blank=True)
+    jp = models.CharField("JP", max_length=8, blank=True)
+    chest_cm = models.DecimalField("chest", max_digits=5, decimal_places=1, null=True, blank=True)
+    waist_cm = models.DecimalField("waist", max_digits=5, decimal_places=1, null=True, blank=True)
+    hips_cm = models.DecimalField("hips", max_digits=5, decimal_places=1, null=True, blank=True)
+    length_cm = models.DecimalField("length", max_digits=5, decimal_places=1, null=True, blank=True)
+    inseam_cm = models.DecimalField("inseam", max_digits=5, decimal_places=1, null=True, blank=True)
+    foot_length_cm = models.DecimalField(
+        "foot length", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    SYSTEMS = ("eu", "it", "fr", "uk", "us", "jp")
+    MEASUREMENTS = ("chest_cm", "waist_cm", "hips_cm", "length_cm", "inseam_cm", "foot_length_cm")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "size_label"],
+                name="size_chart_label_unique_per_product",
+                violation_error_message="This size is already in the chart.",
+            )
+        ]
+
+    def __str__(self):
+        return self.size_label
+
+    def clean(self):
+        if not any(getattr(self, s) for s in self.SYSTEMS):
+            raise ValidationError("Give the size in at least one size system (EU, IT, FR, UK, US, JP).")

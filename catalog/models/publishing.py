@@ -1,0 +1,35 @@
+from django.db import models
+
+
+class ProductSnapshot(models.Model):
+    """The approved content of a product for one channel and locale, frozen at approval.
+
+    The API serves these rows only. `deleted` marks a tombstone left by unpublishing or
+    archiving, so that delta feeds can tell clients to delete.
+    """
+
+    channel = models.ForeignKey("catalog.Channel", on_delete=models.CASCADE, related_name="snapshots")
+    product = models.ForeignKey(
+        "catalog.Product", null=True, on_delete=models.SET_NULL, related_name="snapshots"
+    )
+    style_code = models.CharField(max_length=32)
+    locale = models.CharField(max_length=10)
+    payload = models.JSONField(default=dict, help_text="The product JSON the API serves.")
+    version = models.PositiveIntegerField(default=1)
+    deleted = models.BooleanField(default=False)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "locale", "style_code"], name="snapshot_unique_per_channel_locale"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["channel", "locale", "updated_at", "id"], name="snapshot_feed_idx"),
+        ]
+
+    def __str__(self):
+        state = "deleted" if self.deleted else f"v{self.version}"
+        return f"{self.style_code} @ {self.channel_id}/{self.locale} ({state})"

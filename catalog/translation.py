@@ -1,0 +1,45 @@
+"""Translatable fields, registered in one place. English is the source locale."""
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
+
+from .models import Category, Colour, Product, ReturnsPolicy
+
+# Product fields whose translations completeness tracks; order is the admin's.
+PRODUCT_TRANSLATED_FIELDS = (
+    "name",
+    "description",
+    "material_text",
+    "fit_description",
+    "size_advice",
+    "care_text",
+)
+
+
+@register(Category)
+class CategoryTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(Product)
+class ProductTranslationOptions(TranslationOptions):
+    fields = PRODUCT_TRANSLATED_FIELDS
+    required_languages = {"en": ("name",)}
+
+
+@register(Colour)
+class ColourTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("en",)
+
+
+@register(ReturnsPolicy)
+class ReturnsPolicyTranslationOptions(TranslationOptions):
+    fields = ("conditions",)
+
+
+# modeltranslation imports this module once every model is loaded. History is registered
+# here, after the translated fields exist, so that each locale's edits are kept too.
+register_history(Product, app="catalog", excluded_fields=["version", "updated_at"])
+register_history(Colour, app="catalog")
+register_history(Category, app="catalog")
