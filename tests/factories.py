@@ -66,7 +66,7 @@ class CategoryFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.add_root(**kwargs)
+            return model_class.objects.add_root(**kwargs)
         return parent.add_child(**kwargs)
 
 

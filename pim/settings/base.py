@@ -88,7 +88,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+import xstatic.pkg.jquery_ui  # noqa: E402
+
 STATIC_URL = "static/"
+# jQuery UI for the admin's translation tabs, served locally rather than from a CDN.
+STATICFILES_DIRS = [("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR)]
+MODELTRANSLATION_JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media-files")
@@ -137,6 +142,7 @@ SPECTACULAR_SETTINGS = {
 # Images: refuse decompression bombs outright rather than warn.
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=64_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,

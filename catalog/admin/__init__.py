@@ -1,0 +1,1 @@
+from . import channel, policies, product, taxonomy  # noqa: F401

@@ -1,0 +1,62 @@
+from django import forms
+from django.contrib import admin
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+
+from catalog.models import Brand, ContentProfile, ReturnsPolicy, Season, ShippingRate
+
+from .forms import ContentFieldsFormMixin
+
+
+class ContentProfileForm(ContentFieldsFormMixin, forms.ModelForm):
+    content_field_names = ("required_fields",)
+
+    class Meta:
+        model = ContentProfile
+        fields = ("name", "required_fields")
+
+
+@admin.register(ContentProfile)
+class ContentProfileAdmin(admin.ModelAdmin):
+    form = ContentProfileForm
+    list_display = ("name", "required_list")
+
+    @admin.display(description="required fields")
+    def required_list(self, obj):
+        return ", ".join(obj.required_fields)
+
+
+class BrandShippingInline(admin.TabularInline):
+    model = ShippingRate
+    fields = ("country", "cost", "currency", "min_days", "max_days")
+    extra = 0
+    verbose_name_plural = "default shipping per market"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(category=None, product=None)
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "returns_policy")
+    list_select_related = ("returns_policy",)
+    search_fields = ("name", "code")
+    inlines = [BrandShippingInline]
+
+
+@admin.register(Season)
+class SeasonAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(ReturnsPolicy)
+class ReturnsPolicyAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ("name", "returnable", "days", "free")
+
+
+@admin.register(ShippingRate)
+class ShippingRateAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "brand", "category", "product", "country")
+    list_select_related = ("brand", "category", "product")
+    list_filter = ("brand", "country")
+    raw_id_fields = ("product", "category")

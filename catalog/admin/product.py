@@ -1,0 +1,253 @@
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.models import (
+    Category,
+    Colour,
+    CompositionLine,
+    Product,
+    ShippingRate,
+    SizeChartRow,
+    Variant,
+    validate_composition,
+)
+from catalog.models.fields import gtin_normalize
+from catalog.selectors import category_path_labels
+from catalog.services.products import (
+    StaleProductError,
+    product_save,
+    product_stale_message,
+    product_version_check,
+)
+
+
+def live_rows(formset):
+    """Cleaned data of the forms that will be saved."""
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class CompositionFormSet(nested_admin.formsets.NestedInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        validate_composition((r["part"], r["fibre"], r["percentage"]) for r in live_rows(self))
+
+
+class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Every variant's size must be in the size chart as it will be after this save."""
+
+    size_chart_formset = None  # set by ProductAdmin when both are on the page
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if self.size_chart_formset is not None:
+            if not self.size_chart_formset.is_valid():
+                return
+            labels = {r["size_label"] for r in live_rows(self.size_chart_formset)}
+        else:
+            labels = set(
+                SizeChartRow.objects.filter(product=self.instance.product_id).values_list(
+                    "size_label", flat=True
+                )
+            )
+        for form in self.forms:
+            size = form.cleaned_data.get("size_label") if form.cleaned_data else None
+            if size and not form.cleaned_data.get("DELETE") and size not in labels:
+                chart = ", ".join(sorted(labels)) or "the chart is empty"
+                form.add_error(
+                    "size_label",
+                    f"Size “{size}” is not in the size chart ({chart}). Add it to the chart first.",
+                )
+
+
+class VariantInline(nested_admin.NestedTabularInline):
+    model = Variant
+    formset = VariantFormSet
+    fields = ("size_label", "sku", "gtin")
+    extra = 0
+
+
+class ColourInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
+    model = Colour
+    fields = ("code", "name", "position")
+    sortable_field_name = "position"
+    inlines = [VariantInline]
+    extra = 0
+    fieldset_anchor = "Identity"
+
+
+class CompositionInline(nested_admin.NestedTabularInline):
+    model = CompositionLine
+    formset = CompositionFormSet
+    fields = ("part", "fibre", "percentage", "position")
+    sortable_field_name = "position"
+    extra = 0
+    fieldset_anchor = "Fabric and material"
+
+
+class SizeChartInline(nested_admin.NestedTabularInline):
+    model = SizeChartRow
+    fields = ("size_label", *SizeChartRow.SYSTEMS, *SizeChartRow.MEASUREMENTS, "position")
+    sortable_field_name = "position"
+    extra = 0
+    fieldset_anchor = "Fit and size"
+
+
+class ShippingInline(nested_admin.NestedTabularInline):
+    model = ShippingRate
+    fk_name = "product"
+    fields = ("country", "cost", "currency", "min_days", "max_days")
+    extra = 0
+    verbose_name_plural = "shipping overrides per market"
+    fieldset_anchor = "Logistics"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        brand_id = obj.brand_id if obj else None
+        base_save = formset.save_new
+
+        def save_new(fs, form, commit=True):
+            form.instance.brand_id = fs.instance.brand_id or brand_id
+            return base_save(fs, form, commit=commit)
+
+        formset.save_new = save_new
+        return formset
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = category_path_labels()
+
+    def label_from_instance(self, obj):
+        return self.labels.get(obj.pk, obj.name)
+
+
+class ProductAdminForm(forms.ModelForm):
+    # The version the editor loaded: a save from an older one is refused.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Product
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "category" in self.fields:
+            self.fields["category"] = CategoryChoiceField(
+                queryset=Category.objects.filter(numchild=0).order_by("path"),
+                help_text="Products sit in leaf categories.",
+            )
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                product_version_check(
+                    product_id=self.instance.pk, expected_version=cleaned.get("loaded_version")
+                )
+            except StaleProductError as exc:
+                raise ValidationError(exc.messages, code="stale") from None
+        return cleaned
+
+
+class CategoryTreeFilter(admin.SimpleListFilter):
+    """Any node of the tree: a department shows all its categories' products."""
+
+    title = "category"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        labels = category_path_labels()
+        return sorted(labels.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        node = Category.objects.filter(pk=self.value()).first()
+        return queryset.filter(category__path__startswith=node.path) if node else queryset.none()
+
+
+@admin.register(Product)
+class ProductAdmin(
+    SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin, nested_admin.NestedModelAdmin
+):
+    form = ProductAdminForm
+    change_form_template = "admin/catalog/product/change_form.html"
+    list_display = ("style_code", "name", "category", "brand", "season", "status", "updated_at")
+    list_select_related = ("brand", "season", "category")
+    list_filter = (CategoryTreeFilter, "season", "brand", "status")
+    search_fields = (
+        "style_code",
+        "name_en",
+        "name_fr",
+        "name_pl",
+        "name_zh_hans",
+        "colours__variants__sku",
+    )
+    search_help_text = "Style code, name in any language, SKU or GTIN."
+    list_per_page = 50
+    readonly_fields = ("status", "version", "created_at", "updated_at")
+    inlines = [ColourInline, CompositionInline, SizeChartInline, ShippingInline]
+    fieldsets = (
+        ("Identity", {
+            "fields": ("style_code", "name", "brand", "season", "category", "status",
+                       "loaded_version"),
+        }),
+        ("Fabric and material", {"fields": ("material_text",)}),
+        ("Fit and size", {
+            "fields": ("fit_type", "fit_description", ("model_height_cm", "model_size"),
+                       "size_chart_basis", "size_advice"),
+        }),
+        ("Wash and care", {
+            "fields": ("care_washing", "care_bleaching", "care_drying", "care_ironing",
+                       "care_professional", "care_text"),
+        }),
+        ("Editorial", {"fields": ("description",)}),
+        ("Logistics", {"fields": ("returns_policy",)}),
+        ("Customer ratings", {"fields": (("rating_average", "rating_count"),)}),
+        ("Record", {"fields": ("version", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = "".join(search_term.split())
+        if term.isdigit() and len(term) in (8, 12, 13, 14):
+            results |= queryset.filter(colours__variants__gtin=gtin_normalize(term))
+            may_have_duplicates = True
+        return results, may_have_duplicates
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        size_chart = next((fs for fs in formsets if fs.model is SizeChartRow), None)
+        for formset in formsets:
+            if isinstance(formset, VariantFormSet):
+                formset.size_chart_formset = size_chart
+        return formsets, inline_instances
+
+    def save_model(self, request, obj, form, change):
+        product_save(product=obj, expected_version=form.cleaned_data.get("loaded_version"))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleProductError:
+            # Lost a race after the form's own check: the transaction was rolled back.
+            self.message_user(
+                request, product_stale_message(product_id=object_id), messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
