@@ -66,8 +66,8 @@ class CategoryFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.objects.add_root(**kwargs)
-        return parent.add_child(**kwargs)
+            return model_class.objects.add_root(instance=model_class(**kwargs))
+        return model_class.objects.add_child(parent, instance=model_class(**kwargs))
 
 
 class ReturnsPolicyFactory(DjangoModelFactory):

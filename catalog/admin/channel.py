@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 
 from catalog.models import Channel
 
@@ -24,4 +25,5 @@ class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     form = ChannelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "code", "locales", "min_photos")

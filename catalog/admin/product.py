@@ -37,10 +37,12 @@ def live_rows(formset):
 
 class CompositionFormSet(nested_admin.formsets.NestedInlineFormSet):
     def clean(self):
+        # Ours first: it names the part and fibre, where the generic unique check cannot.
+        if not any(self.errors):
+            validate_composition(
+                (r["part"], r["fibre"], r["percentage"]) for r in live_rows(self)
+            )
         super().clean()
-        if any(self.errors):
-            return
-        validate_composition((r["part"], r["fibre"], r["percentage"]) for r in live_rows(self))
 
 
 class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):

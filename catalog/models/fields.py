@@ -33,9 +33,12 @@ class SanitizedHTMLField(models.TextField):
 
 
 def gtin_normalize(value: str) -> str:
-    """A GTIN-8/12/13/14 as its 14-digit form, so UPC-A and EAN-13 of one item match."""
+    """A GTIN-8/12/13/14 as its 14-digit form, so UPC-A and EAN-13 of one item match.
+
+    Anything else comes back unpadded, for the validator to refuse.
+    """
     digits = "".join(str(value).split())
-    return digits.zfill(14) if digits.isdigit() else digits
+    return digits.zfill(14) if digits.isdigit() and len(digits) in (8, 12, 13, 14) else digits
 
 
 def gtin_check_digit(body: str) -> int:

@@ -65,7 +65,7 @@ class Category(MP_Node):
 
     def ancestors_and_self(self) -> list["Category"]:
         """Root first. One query (materialised path), none for a root."""
-        return [*self.get_ancestors(), self] if self.depth > 1 else [self]
+        return [*Category.objects.get_ancestors(self), self] if self.depth > 1 else [self]
 
     @property
     def path_label(self) -> str:

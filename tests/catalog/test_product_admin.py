@@ -1,0 +1,324 @@
+"""The merchandiser's product page: every rule through the admin, as a browser posts it."""
+import pytest
+from django.urls import reverse
+
+from catalog.models import Category, CompositionLine, Product, SizeChartRow, Variant
+from tests import factories
+from tests.forms import add_inline_row, errors_of, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(product):
+    return reverse("admin:catalog_product_change", args=[product.pk])
+
+
+@pytest.fixture
+def dress(db):
+    """A dress with one colour, a size chart S/M and a variant in M."""
+    product = factories.ProductFactory(style_code="WD-24-0193", name="Long linen dress")
+    colour = factories.ColourFactory(product=product, code="RED", name="Red")
+    factories.SizeChartRowFactory(product=product, size_label="S", eu="36", position=0)
+    factories.SizeChartRowFactory(product=product, size_label="M", eu="38", position=1)
+    factories.VariantFactory(colour=colour, size_label="M")
+    factories.CompositionLineFactory(product=product, fibre="flax", percentage=100)
+    return product
+
+
+def load(client, product):
+    response = client.get(change_url(product))
+    assert response.status_code == 200
+    return form_data(response)
+
+
+def test_merchandiser_edits_every_group_and_translation(admin_client, dress):
+    data = load(admin_client, dress)
+    data.update(
+        {
+            "name_fr": "Robe longue en lin",
+            "name_pl": "Długa lniana sukienka",
+            "name_zh_hans": "亚麻长裙",
+            "fit_type": "relaxed",
+            "fit_description_en": "Relaxed through the body.",
+            "model_height_cm": "178",
+            "model_size": "S",
+            "size_advice_en": "Runs small: take one size up.",
+            "care_washing": "wash_30",
+            "care_ironing": "iron_110",
+            "care_text_en": "Wash inside out.",
+            "material_text_en": "Washed linen, 180 g/m².",
+            "rating_average": "4.50",
+            "rating_count": "12",
+        }
+    )
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    dress.refresh_from_db()
+    assert dress.name_fr == "Robe longue en lin"
+    assert dress.name_zh_hans == "亚麻长裙"
+    assert dress.model_measurements == "Model is 178 cm and wears S"
+    assert (dress.care_washing, dress.care_ironing) == ("wash_30", "iron_110")
+    assert dress.version == 2
+    # History keeps who changed what, in every locale.
+    latest = dress.history.first()
+    assert latest.history_user.username == "admin"
+    assert set(latest.diff_against(latest.prev_record).changed_fields) >= {"name_fr", "fit_type"}
+
+
+def test_add_colour_with_variants_and_a_composition(admin_client, dress):
+    data = load(admin_client, dress)
+    colour = add_inline_row(data, "colours", code="BLK", name_en="Black", position="1")
+    data[f"colours-{colour}-variants-TOTAL_FORMS"] = "1"
+    data[f"colours-{colour}-variants-INITIAL_FORMS"] = "0"
+    data[f"colours-{colour}-variants-0-size_label"] = "S"
+    data[f"colours-{colour}-variants-0-sku"] = "WD-24-0193-BLK-S"
+    data[f"colours-{colour}-variants-0-gtin"] = "4006381333931"
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    variant = Variant.objects.get(sku="WD-24-0193-BLK-S")
+    assert variant.colour.name == "Black"
+    assert variant.gtin == "04006381333931"
+    assert variant.gtin_display == "4006381333931"
+
+
+def test_composition_must_sum_to_100_per_part(admin_client, dress):
+    data = load(admin_client, dress)
+    data["composition_lines-0-percentage"] = "95"
+    add_inline_row(
+        data, "composition_lines", part="lining", fibre="cotton", percentage="100", position="1"
+    )
+    response = admin_client.post(change_url(dress), data)
+    assert "Shell sums to 95 %" in errors_of(response)
+    assert CompositionLine.objects.get(product=dress).percentage == 100
+    assert Product.objects.get(pk=dress.pk).version == 1
+
+
+def test_unknown_fibre_is_refused(admin_client, dress):
+    data = load(admin_client, dress)
+    data["composition_lines-0-fibre"] = "unobtainium"
+    response = admin_client.post(change_url(dress), data)
+    assert "Select a valid choice" in errors_of(response)
+    assert CompositionLine.objects.get(product=dress).fibre == "flax"
+
+
+def test_fibre_listed_twice_in_one_part_is_refused(admin_client, dress):
+    data = load(admin_client, dress)
+    data["composition_lines-0-percentage"] = "50"
+    add_inline_row(
+        data, "composition_lines", part="shell", fibre="flax", percentage="50", position="1"
+    )
+    response = admin_client.post(change_url(dress), data)
+    assert "lists Flax (linen) twice" in errors_of(response)
+
+
+@pytest.mark.parametrize(
+    "gtin, message",
+    [
+        ("4006381333932", "wrong check digit"),
+        ("12345", "is not a GTIN"),
+        ("ABCDEFGHIJKLM", "is not a GTIN"),
+    ],
+)
+def test_bad_gtin_is_refused(admin_client, dress, gtin, message):
+    data = load(admin_client, dress)
+    before = Variant.objects.get().gtin
+    data["colours-0-variants-0-gtin"] = gtin
+    response = admin_client.post(change_url(dress), data)
+    assert message in errors_of(response)
+    assert Variant.objects.get().gtin == before
+
+
+def test_duplicate_gtin_is_refused_even_in_another_form(admin_client, dress):
+    other = factories.VariantFactory(size_label="M")
+    data = load(admin_client, dress)
+    # The same item written as UPC-A/EAN-13/GTIN-14 is one GTIN.
+    data["colours-0-variants-0-gtin"] = other.gtin_display
+    response = admin_client.post(change_url(dress), data)
+    assert "A variant with this GTIN already exists" in errors_of(response)
+
+
+def test_duplicate_style_code_is_refused(admin_client, dress):
+    other = factories.ProductFactory(style_code="WD-24-0999")
+    data = load(admin_client, other)
+    data["style_code"] = "WD-24-0193"
+    response = admin_client.post(change_url(other), data)
+    assert "A product with this style code already exists" in errors_of(response)
+    assert Product.objects.filter(style_code="WD-24-0193").count() == 1
+
+
+def test_variant_size_missing_from_size_chart_is_refused(admin_client, dress):
+    data = load(admin_client, dress)
+    data["colours-0-variants-0-size_label"] = "XL"
+    response = admin_client.post(change_url(dress), data)
+    assert "Size “XL” is not in the size chart (M, S)" in errors_of(response)
+    assert Variant.objects.get().size_label == "M"
+
+
+def test_removing_a_chart_size_that_variants_use_is_refused(admin_client, dress):
+    data = load(admin_client, dress)
+    data["size_chart_rows-1-DELETE"] = "on"  # M
+    response = admin_client.post(change_url(dress), data)
+    assert "Size “M” is not in the size chart (S)" in errors_of(response)
+    assert SizeChartRow.objects.filter(product=dress).count() == 2
+
+
+def test_size_added_to_chart_and_variant_in_one_save(admin_client, dress):
+    data = load(admin_client, dress)
+    add_inline_row(data, "size_chart_rows", size_label="L", eu="40", position="2")
+    add_inline_row(
+        data, "colours-0-variants", size_label="L", sku="WD-L", gtin=factories.valid_gtin(777)
+    )
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    assert Variant.objects.filter(size_label="L").exists()
+
+
+def test_script_in_editorial_text_is_stripped(admin_client, dress):
+    data = load(admin_client, dress)
+    data["description_en"] = (
+        '<p onclick="steal()">Flowing <strong>linen</strong><script>alert(1)</script></p>'
+        '<p style="color:red">Styled</p><a href="javascript:alert(1)">x</a>'
+    )
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    dress.refresh_from_db()
+    assert dress.description_en == (
+        "<p>Flowing <strong>linen</strong></p><p>Styled</p>"
+        '<a rel="noopener noreferrer">x</a>'
+    )
+
+
+def test_stale_save_is_refused_and_nothing_is_overwritten(admin_client, dress):
+    first = load(admin_client, dress)
+    second = load(admin_client, dress)
+    first["name_en"] = "Saved first"
+    assert admin_client.post(change_url(dress), first).status_code == 302
+    second["name_en"] = "Saved second, from an old copy"
+    second["colours-0-name_en"] = "Crimson"
+    response = admin_client.post(change_url(dress), second)
+    assert "was changed by admin" in errors_of(response)
+    dress.refresh_from_db()
+    assert dress.name_en == "Saved first"
+    assert dress.colours.get().name_en == "Red"
+
+
+def test_a_product_sits_in_a_leaf_category(admin_client, dress):
+    department = Category.objects.get_root(dress.category)
+    child = factories.CategoryFactory(parent=dress.category, name="Maxi")
+    data = load(admin_client, dress)
+    # A category with children is not even offered.
+    response = admin_client.post(change_url(dress), {**data, "category": str(department.pk)})
+    assert "Select a valid choice" in errors_of(response)
+    data["category"] = str(child.pk)
+    assert admin_client.post(change_url(dress), data).status_code == 302
+
+
+def test_new_product_from_the_add_page(admin_client, dress):
+    response = admin_client.get(reverse("admin:catalog_product_add"))
+    data = form_data(response)
+    data.update(
+        {
+            "style_code": "MJ-25-0001",
+            "name_en": "Leather biker jacket",
+            "brand": str(dress.brand_id),
+            "season": str(dress.season_id),
+            "category": str(dress.category_id),
+        }
+    )
+    add_inline_row(
+        data, "composition_lines", part="shell", fibre="leather", percentage="100", position="0"
+    )
+    add_inline_row(data, "size_chart_rows", size_label="50", eu="50", position="0")
+    colour = add_inline_row(data, "colours", code="BLK", name_en="Black", position="0")
+    data[f"colours-{colour}-variants-TOTAL_FORMS"] = "1"
+    data[f"colours-{colour}-variants-INITIAL_FORMS"] = "0"
+    data[f"colours-{colour}-variants-0-size_label"] = "50"
+    data[f"colours-{colour}-variants-0-sku"] = "MJ-BLK-50"
+    data[f"colours-{colour}-variants-0-gtin"] = factories.valid_gtin(4242)
+    response = admin_client.post(reverse("admin:catalog_product_add"), data)
+    assert response.status_code == 302, errors_of(response)
+    product = Product.objects.get(style_code="MJ-25-0001")
+    assert product.colours.get().variants.get().size_label == "50"
+
+
+def test_bad_style_code_on_add_stores_nothing(admin_client, dress):
+    data = form_data(admin_client.get(reverse("admin:catalog_product_add")))
+    data.update(
+        {
+            "style_code": "wd 24/0193",
+            "name_en": "x",
+            "brand": str(dress.brand_id),
+            "season": str(dress.season_id),
+            "category": str(dress.category_id),
+        }
+    )
+    add_inline_row(data, "colours", code="RED", name_en="Red", position="0")
+    response = admin_client.post(reverse("admin:catalog_product_add"), data)
+    assert "capital letters, digits and single dashes" in errors_of(response)
+    assert Product.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "term", ["WD-24-0193", "linen", "Robe", "SKU", "GTIN-13", "UPC"], ids=str
+)
+def test_search_by_style_code_name_sku_gtin(admin_client, dress, term):
+    factories.ProductFactory(style_code="XX-00-0001", name="Wool coat")
+    dress.name_fr = "Robe longue"
+    dress.save()
+    variant = Variant.objects.get(colour__product=dress)
+    query = {
+        "linen": "linen",
+        "Robe": "Robe",
+        "SKU": variant.sku,
+        "GTIN-13": variant.gtin_display,
+        "UPC": variant.gtin,  # GTIN-14 form finds it too
+    }.get(term, term)
+    response = admin_client.get(reverse("admin:catalog_product_changelist"), {"q": query})
+    found = [p.style_code for p in response.context["cl"].result_list]
+    assert found == ["WD-24-0193"]
+
+
+def test_filters_by_department_season_and_brand(admin_client, dress):
+    other_department = factories.CategoryFactory(name="Men")
+    factories.ProductFactory(
+        category=factories.CategoryFactory(parent=other_department, name="Jackets")
+    )
+    department = Category.objects.get_root(dress.category)
+    url = reverse("admin:catalog_product_changelist")
+    response = admin_client.get(url, {"category": department.pk})
+    assert [p.pk for p in response.context["cl"].result_list] == [dress.pk]
+    response = admin_client.get(url, {"season__id__exact": dress.season_id})
+    assert response.context["cl"].result_count == 2
+
+
+def _catalog(n):
+    category = factories.CategoryFactory()
+    for _ in range(n):
+        product = factories.ProductFactory(category=category)
+        colour = factories.ColourFactory(product=product)
+        factories.VariantFactory(colour=colour)
+
+
+def test_product_list_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries):
+    url = reverse("admin:catalog_product_changelist")
+    _catalog(3)
+    with django_assert_max_num_queries(12) as small:
+        admin_client.get(url)
+    _catalog(40)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        admin_client.get(url)
+
+
+def test_change_page_queries_do_not_grow_with_rows(
+    admin_client, dress, django_assert_max_num_queries
+):
+    colour = dress.colours.get()
+    with django_assert_max_num_queries(40) as small:
+        admin_client.get(change_url(dress))
+    for i in range(12):
+        factories.SizeChartRowFactory(product=dress, size_label=f"X{i}", position=i + 2)
+        factories.VariantFactory(colour=colour, size_label=f"X{i}")
+    factories.CompositionLineFactory(product=dress, part="lining", fibre="viscose")
+    _catalog(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        admin_client.get(change_url(dress))
