@@ -1,10 +1,18 @@
 from .channel import Channel
+from .completeness import ProductCompleteness
 from .choices import ContentField
 from .content import CompositionLine, SizeChartRow, validate_composition
 from .policies import Brand, ReturnsPolicy, Season, ShippingRate
 from .product import Colour, Product, Variant
 from .publishing import ProductSnapshot
 from .taxonomy import Category, ContentProfile
+from .translations import (
+    ProductTranslation,
+    TranslationStamp,
+    TranslatorAssignment,
+    source_hash,
+)
+from .workflow import ProductTransition
 
 __all__ = [
     "Brand",
@@ -15,12 +23,18 @@ __all__ = [
     "ContentField",
     "ContentProfile",
     "Product",
+    "ProductCompleteness",
     "ProductSnapshot",
+    "ProductTransition",
+    "ProductTranslation",
     "ReturnsPolicy",
     "Season",
     "ShippingRate",
     "SizeChartRow",
+    "TranslationStamp",
+    "TranslatorAssignment",
     "Variant",
+    "source_hash",
     "validate_composition",
 ]
 

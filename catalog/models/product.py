@@ -102,6 +102,14 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["style_code"]
+        # Workflow transitions (DOMAIN section 6); roles are groups holding these.
+        permissions = [
+            ("submit_product", "Can submit products for review"),
+            ("approve_product", "Can approve and publish products"),
+            ("reject_product", "Can reject products back to draft"),
+            ("archive_product", "Can archive products"),
+            ("unpublish_product", "Can unpublish products from channels"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating_average__isnull=True)

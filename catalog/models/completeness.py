@@ -1,0 +1,49 @@
+from django.db import models
+
+
+class ProductCompleteness(models.Model):
+    """How complete a product is for one channel in one locale (DOMAIN section 5).
+
+    Derived data: the completeness engine writes these rows and nothing else does. A row is
+    rewritten only when its result changes, so `updated_at` is when it last changed.
+    """
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="completeness"
+    )
+    channel = models.ForeignKey(
+        "catalog.Channel", on_delete=models.CASCADE, related_name="completeness"
+    )
+    locale = models.CharField(max_length=10)
+    score = models.PositiveSmallIntegerField(help_text="Share of required checks that pass, in %.")
+    passed = models.PositiveSmallIntegerField()
+    total = models.PositiveSmallIntegerField()
+    complete = models.BooleanField()
+    failures = models.JSONField(
+        default=list, blank=True,
+        help_text='Failing checks: [{"code", "message", "field", "target"}].',
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "completeness"
+        verbose_name_plural = "completeness"
+        ordering = ["product_id", "channel_id", "locale"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "channel", "locale"], name="completeness_unique_per_locale"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="completeness_score_percent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["channel", "locale", "complete"], name="completeness_filter_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} @ {self.channel_id}/{self.locale}: {self.score} %"
+
+    @property
+    def failure_codes(self) -> list[str]:
+        return [f["code"] for f in self.failures]
