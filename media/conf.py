@@ -1,0 +1,14 @@
+"""Media settings with their defaults; each can be overridden in Django settings."""
+from django.conf import settings
+
+DEFAULTS = {
+    # The admin's thumbnail rendition (lists, inlines, the product page).
+    "MEDIA_THUMBNAIL_SPEC": "max-240x300|format-webp|quality-75",
+    # Largest single upload (videos included), and largest zip of a shoot, in bytes.
+    "MEDIA_MAX_UPLOAD_BYTES": 500 * 1024 * 1024,
+    "MEDIA_MAX_ZIP_BYTES": 4 * 1024 * 1024 * 1024,
+}
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])
