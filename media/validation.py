@@ -204,6 +204,6 @@ def _inspect_video(fp: BinaryIO, filename: str, container: str, head: bytes) -> 
     except ValidationError:
         raise
     except (av.error.FFmpegError, OSError, StopIteration, ValueError) as exc:
-        _refuse(f"“{filename}” is truncated or corrupt: the video could not be read ({exc}). "
+        _refuse(f"“{filename}” is truncated or corrupt: the video could not be read to the end. "
                 "Export it again and re-upload.", "corrupt")
     return Inspection("video", container, mime_type, extensions[0], width or None, height or None)
