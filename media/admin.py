@@ -1,0 +1,405 @@
+"""Media admin: the asset library, shoot import, and inlines for the product page.
+
+The catalog's product admin includes :class:`ProductPhotoInline` in its colour inline and
+:class:`ProductVideoInline` and :class:`SocialImageInline` in its own inlines. Forms only
+check and hand over to the media services.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from modeltranslation.admin import TranslationInlineModelAdmin
+
+from media import conf as media_settings
+from media.models import MAX_PHOTOS_PER_COLOUR, Asset, ProductPhoto, ProductVideo, SocialImage
+from media.selectors import thumbnail_prefetch, thumbnail_url
+from media.services import asset_ingest, photos_import
+from media.services.imports import NAME_CONVENTION, uploaded_shoot_files
+from media.validation import inspect_upload
+
+
+# ----------------------------------------------------------------------------- previews
+def thumbnail_html(asset: Asset | None, *, size: int = 80):
+    """An <img> of the asset's admin thumbnail; made now when missing and Celery is eager."""
+    if asset is None:
+        return "—"
+    if asset.kind == Asset.Kind.VIDEO:
+        return format_html('<video src="{}" width="{}" muted preload="metadata"></video>',
+                           asset.file.url, size * 2)
+    url = thumbnail_url(asset)
+    if url is None:
+        from media.tasks import renditions_generate_task
+
+        spec = media_settings.get("MEDIA_THUMBNAIL_SPEC")
+        renditions_generate_task.delay(asset.pk, [spec])
+        if hasattr(asset, "thumbnail_renditions"):
+            del asset.thumbnail_renditions
+        url = thumbnail_url(asset)
+    if url is None:
+        return format_html('<span class="help">{}</span>', "thumbnail on its way…")
+    return format_html('<img src="{}" alt="" style="max-height:{}px;max-width:{}px;'
+                       'object-fit:contain;background:#f4f4f4">', url, size, size)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_upload(upload, kind: str) -> None:
+    """Content checks in the form, so that a refusal shows beside the field."""
+    inspection = inspect_upload(upload, filename=upload.name)
+    if inspection.kind != kind:
+        raise ValidationError("Upload an image here." if kind == Asset.Kind.IMAGE
+                              else "Upload an MP4 or WebM video here.")
+    upload.seek(0)
+
+
+# ----------------------------------------------------------------------------- library
+class AssetUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Files",
+        help_text="JPEG, PNG, WebP, TIFF, HEIC or AVIF photos; MP4 or WebM videos.",
+    )
+
+
+class ShootImportForm(forms.Form):
+    files = MultipleFileField(
+        label="Photos or zip archives of the shoot",
+        help_text=f"Named {NAME_CONVENTION}, for example WD-24-0193_BLK_01.jpg. "
+                  "A zip may hold folders.",
+    )
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    list_display = ("preview", "original_filename", "kind", "format", "dimensions", "size",
+                    "colour_profile", "created_at")
+    list_display_links = ("preview", "original_filename")
+    list_filter = ("kind", "format")
+    search_fields = ("original_filename", "=sha256")
+    search_help_text = "File name, or the full SHA-256 of the content."
+    list_per_page = 60
+    fields = ("preview_large", "original_filename", "kind", "format", "mime_type", "dimensions",
+              "size", "colour_profile", "sha256", "file", "uploaded_by", "created_at",
+              "renditions_list")
+    readonly_fields = fields
+    change_list_template = "admin/media/asset/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(thumbnail_prefetch())
+
+    @admin.display(description="")
+    def preview(self, obj):
+        return thumbnail_html(obj, size=72)
+
+    @admin.display(description="preview")
+    def preview_large(self, obj):
+        return thumbnail_html(obj, size=240)
+
+    @admin.display(description="size", ordering="byte_size")
+    def size(self, obj):
+        return filesizeformat(obj.byte_size)
+
+    @admin.display(description="renditions")
+    def renditions_list(self, obj):
+        rows = [format_html('<li><a href="{}">{}</a> {}×{} {}</li>', r.url, r.spec, r.width,
+                            r.height, filesizeformat(r.byte_size))
+                for r in obj.renditions.all()]
+        return format_html("<ul>{}</ul>", format_html("".join(rows))) if rows else "—"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import-shoot/", self.admin_site.admin_view(self.import_shoot_view),
+                 name="%s_%s_import_shoot" % info),
+        ] + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Upload one or more files into the library."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = AssetUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            added = 0
+            for upload in form.cleaned_data["files"]:
+                try:
+                    asset = asset_ingest(file=upload, user=request.user)
+                except ValidationError as exc:
+                    self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                    continue
+                added += 1
+                if not asset.is_new:
+                    self.message_user(request, f"“{upload.name}” is already in the library as "
+                                               f"“{asset}”.", messages.INFO)
+            if added:
+                self.message_user(request, f"{added} file(s) in the library.", messages.SUCCESS)
+            return redirect(reverse("admin:media_asset_changelist"))
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                   "title": "Upload to the media library", "has_view_permission": True}
+        return TemplateResponse(request, "admin/media/asset/upload.html", context)
+
+    def import_shoot_view(self, request):
+        if not (self.has_add_permission(request)
+                and request.user.has_perm("media.add_productphoto")):
+            return redirect("admin:index")
+        form = ShootImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                files = uploaded_shoot_files(form.cleaned_data["files"])
+            except (ValidationError, OSError) as exc:  # e.g. a damaged zip
+                form.add_error("files", f"The archive could not be read: {exc}")
+            else:
+                report = photos_import(files=files, user=request.user)
+                level = messages.WARNING if report.refused else messages.SUCCESS
+                self.message_user(request, report.summary(), level)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                   "report": report, "title": "Import a photo shoot",
+                   "convention": NAME_CONVENTION}
+        return TemplateResponse(request, "admin/media/asset/import_shoot.html", context)
+
+
+# ----------------------------------------------------------------------------- inlines
+class PhotoInlineForm(forms.ModelForm):
+    upload = forms.FileField(required=False, help_text="A new photo, or choose one below.")
+
+    class Meta:
+        model = ProductPhoto
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "asset" in self.fields:
+            self.fields["asset"].required = False
+
+    def has_changed(self):
+        return super().has_changed() or bool(self.files.get(self.add_prefix("upload")))
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            _check_upload(upload, Asset.Kind.IMAGE)
+            self.upload_sha256 = _sha256(upload)
+            if self.instance.colour_id and ProductPhoto.objects.filter(
+                    colour_id=self.instance.colour_id, asset__sha256=self.upload_sha256,
+            ).exclude(pk=self.instance.pk).exists():
+                raise ValidationError("This photo is already on this colour.")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("upload") and not cleaned.get("asset") and "upload" not in self.errors:
+            raise ValidationError("Upload a photo or choose one from the library.")
+        return cleaned
+
+    def _post_clean(self):
+        # The asset of an upload is only known once it is stored (in save()).
+        if self.cleaned_data.get("upload"):
+            self._validate_unique = False
+        super()._post_clean()
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.instance.asset = asset_ingest(file=upload, kind=Asset.Kind.IMAGE)
+        return super().save(commit)
+
+
+class PhotoFormSet(nested_admin.formsets.NestedInlineFormSet):
+    def clean(self):
+        super().clean()
+        live = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if len(live) > MAX_PHOTOS_PER_COLOUR:
+            raise ValidationError(f"A colour has at most {MAX_PHOTOS_PER_COLOUR} photos; "
+                                  f"this one would have {len(live)}.")
+        seen = set()
+        for form in live:
+            key = getattr(form, "upload_sha256", None) or form.cleaned_data.get("asset")
+            if key in seen:
+                form.add_error(None, "The same photo is twice on this colour.")
+            seen.add(key)
+
+
+class ProductPhotoInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+    """Photos of one colour, drag-and-drop ordered; for the catalog's colour inline."""
+
+    model = ProductPhoto
+    form = PhotoInlineForm
+    formset = PhotoFormSet
+    fields = ("preview", "upload", "asset", "role", "alt_text", "position")
+    readonly_fields = ("preview",)
+    raw_id_fields = ("asset",)
+    sortable_field_name = "position"
+    max_num = MAX_PHOTOS_PER_COLOUR
+    validate_max = True
+    extra = 0
+    verbose_name = "photo"
+    verbose_name_plural = f"photos (at most {MAX_PHOTOS_PER_COLOUR}; drag to reorder)"
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request).select_related("asset")
+                .prefetch_related(thumbnail_prefetch("asset__renditions")))
+
+    @admin.display(description="")
+    def preview(self, obj):
+        return thumbnail_html(obj.asset if obj and obj.asset_id else None)
+
+
+class VideoInlineForm(forms.ModelForm):
+    video_upload = forms.FileField(required=False, label="upload a video",
+                                   help_text="MP4 or WebM.")
+    poster_upload = forms.FileField(required=False, label="upload a poster",
+                                    help_text="The still shown before the video plays.")
+
+    class Meta:
+        model = ProductVideo
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("video", "poster"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def has_changed(self):
+        return super().has_changed() or any(
+            self.files.get(self.add_prefix(name)) for name in ("video_upload", "poster_upload"))
+
+    def clean_video_upload(self):
+        upload = self.cleaned_data.get("video_upload")
+        if upload:
+            _check_upload(upload, Asset.Kind.VIDEO)
+        return upload
+
+    def clean_poster_upload(self):
+        upload = self.cleaned_data.get("poster_upload")
+        if upload:
+            _check_upload(upload, Asset.Kind.IMAGE)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("video") or cleaned.get("video_upload")) and "video_upload" not in self.errors:
+            self.add_error("video_upload", "Upload a video or choose one from the library.")
+        if not (cleaned.get("poster") or cleaned.get("poster_upload")) and "poster_upload" not in self.errors:
+            self.add_error("poster_upload", "A video needs a poster image.")
+        return cleaned
+
+    def save(self, commit=True):
+        if upload := self.cleaned_data.get("video_upload"):
+            self.instance.video = asset_ingest(file=upload, kind=Asset.Kind.VIDEO)
+        if upload := self.cleaned_data.get("poster_upload"):
+            self.instance.poster = asset_ingest(file=upload, kind=Asset.Kind.IMAGE)
+        return super().save(commit)
+
+
+class ProductVideoInline(nested_admin.NestedStackedInline):
+    model = ProductVideo
+    form = VideoInlineForm
+    fields = ("previews", ("video_upload", "video"), ("poster_upload", "poster"))
+    readonly_fields = ("previews",)
+    raw_id_fields = ("video", "poster")
+    max_num = 1
+    extra = 0
+    verbose_name = verbose_name_plural = "video"
+
+    @admin.display(description="")
+    def previews(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return format_html("{} {}", thumbnail_html(obj.poster, size=160),
+                           thumbnail_html(obj.video, size=160))
+
+
+class SocialImageForm(forms.ModelForm):
+    upload = forms.FileField(required=False, help_text="A new image, or choose one below.")
+
+    class Meta:
+        model = SocialImage
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "asset" in self.fields:
+            self.fields["asset"].required = False
+
+    def has_changed(self):
+        return super().has_changed() or bool(self.files.get(self.add_prefix("upload")))
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            _check_upload(upload, Asset.Kind.IMAGE)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("upload") and not cleaned.get("asset") and "upload" not in self.errors:
+            raise ValidationError("Upload an image or choose one from the library.")
+        return cleaned
+
+    def _post_clean(self):
+        if self.cleaned_data.get("upload"):
+            self._validate_unique = False
+        super()._post_clean()
+
+    def save(self, commit=True):
+        if upload := self.cleaned_data.get("upload"):
+            self.instance.asset = asset_ingest(file=upload, kind=Asset.Kind.IMAGE)
+        return super().save(commit)
+
+
+class SocialImageInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+    model = SocialImage
+    form = SocialImageForm
+    fields = ("preview", "upload", "asset", "ratio", "focal_x", "focal_y", "alt_text", "position")
+    readonly_fields = ("preview",)
+    raw_id_fields = ("asset",)
+    sortable_field_name = "position"
+    extra = 0
+    verbose_name = "social-media image"
+    verbose_name_plural = "social-media images (1:1, 4:5, 9:16 crops)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("asset")
+
+    @admin.display(description="crop")
+    def preview(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        from media.selectors import rendition_url
+
+        url = rendition_url(asset=obj.asset, spec=f"{obj.spec}|format-webp", generate=True)
+        return format_html('<img src="{}" alt="" style="max-height:96px">', url)

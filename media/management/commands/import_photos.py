@@ -1,0 +1,36 @@
+"""manage.py import_photos <folder-or-zip>: place a photo shoot on its product colours."""
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from media.services import photos_import
+from media.services.imports import NAME_CONVENTION, shoot_files
+
+
+class Command(BaseCommand):
+    help = (f"Import a photo shoot from a folder or a zip. Files named {NAME_CONVENTION} "
+            "(e.g. WD-24-0193_BLK_01.jpg) land on that style's colour, in number order; "
+            "01 is the front, 02 the back, 03 the side, the rest details. Prints what was "
+            "placed and what was refused, and why.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="a folder (searched recursively) or a .zip archive")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, path, no_progress=False, **options):
+        try:
+            files = shoot_files(path)
+        except (ValidationError, OSError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        if not files:
+            raise CommandError(f"No files in {path}.")
+        with tqdm(total=len(files), unit="photo", disable=no_progress,
+                  file=self.stderr._out, dynamic_ncols=True) as bar:
+            def progress(line):
+                bar.set_postfix_str(line.filename[-40:], refresh=False)
+                bar.update(1)
+
+            report = photos_import(files=files, progress=progress)
+        self.stdout.write(report.as_text())
+        if report.refused:
+            self.stderr.write(self.style.WARNING(f"{len(report.refused)} file(s) refused."))
