@@ -10,6 +10,7 @@ from catalog.models import (
     Category,
     Colour,
     CompositionLine,
+    ContentField,
     Product,
     ShippingRate,
     SizeChartRow,
@@ -49,10 +50,11 @@ class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
     """Every variant's size must be in the size chart as it will be after this save."""
 
     size_chart_formset = None  # set by ProductAdmin when both are on the page
+    size_chart_required = True  # False where the category's profile has no size chart
 
     def clean(self):
         super().clean()
-        if any(self.errors):
+        if any(self.errors) or not self.size_chart_required:
             return
         if self.size_chart_formset is not None:
             if not self.size_chart_formset.is_valid():
@@ -236,9 +238,14 @@ class ProductAdmin(
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
         size_chart = next((fs for fs in formsets if fs.model is SizeChartRow), None)
+        # `obj` carries the submitted category when the main form is valid.
+        profile = obj.category.effective_content_profile() if obj and obj.category_id else None
         for formset in formsets:
             if isinstance(formset, VariantFormSet):
                 formset.size_chart_formset = size_chart
+                formset.size_chart_required = (
+                    profile is None or ContentField.SIZE_CHART in profile.required
+                )
         return formsets, inline_instances
 
     def save_model(self, request, obj, form, change):

@@ -154,6 +154,16 @@ def test_variant_size_missing_from_size_chart_is_refused(admin_client, dress):
     assert Variant.objects.get().size_label == "M"
 
 
+def test_accessories_without_a_size_chart_take_any_size(admin_client, dress):
+    profile = factories.ContentProfileFactory(name="Accessories", required_fields=["photos"])
+    dress.category.content_profile = profile
+    dress.category.save()
+    data = load(admin_client, dress)
+    data["colours-0-variants-0-size_label"] = "ONE SIZE"
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+
+
 def test_removing_a_chart_size_that_variants_use_is_refused(admin_client, dress):
     data = load(admin_client, dress)
     data["size_chart_rows-1-DELETE"] = "on"  # M
