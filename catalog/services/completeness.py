@@ -1,0 +1,191 @@
+"""Completeness writes: recompute products in batches, keep it current after every change.
+
+Rows are derived data. A batch reads its facts in a constant number of queries, computes in
+memory and writes only the rows whose result changed (bulk create / update / delete).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.completeness.engine import CompletenessContext, evaluate, load_facts
+from catalog.models import Channel, Product, ProductCompleteness
+
+BATCH_SIZE = 500
+# Below this many products a change is recomputed right after the commit, in the request;
+# more go to a Celery task.
+INLINE_LIMIT = 50
+_FIELDS = ("score", "passed", "total", "complete", "failures")
+
+
+@dataclass
+class RecomputeSummary:
+    products: int = 0
+    rows_created: int = 0
+    rows_updated: int = 0
+    rows_deleted: int = 0
+    rows_unchanged: int = 0
+    incomplete: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, other: RecomputeSummary) -> None:
+        self.products += other.products
+        self.rows_created += other.rows_created
+        self.rows_updated += other.rows_updated
+        self.rows_deleted += other.rows_deleted
+        self.rows_unchanged += other.rows_unchanged
+        for key, count in other.incomplete.items():
+            self.incomplete[key] = self.incomplete.get(key, 0) + count
+
+
+def _recompute_batch(product_ids: list[int], context: CompletenessContext) -> RecomputeSummary:
+    summary = RecomputeSummary()
+    facts = load_facts(product_ids, context)
+    channel_ids = [c.id for c in context.channels]
+    codes = {c.id: c.code for c in context.channels}
+    existing = {
+        (row.product_id, row.channel_id, row.locale): row
+        for row in ProductCompleteness.objects.filter(
+            product_id__in=[f.id for f in facts], channel_id__in=channel_ids
+        )
+    }
+    now = timezone.now()
+    to_create, to_update = [], []
+    for product in facts:
+        for (channel_id, locale), result in evaluate(product, context).items():
+            if not result.complete:
+                key = (codes[channel_id], locale)
+                summary.incomplete[key] = summary.incomplete.get(key, 0) + 1
+            row = existing.pop((product.id, channel_id, locale), None)
+            if row is None:
+                to_create.append(ProductCompleteness(
+                    product_id=product.id, channel_id=channel_id, locale=locale,
+                    score=result.score, passed=result.passed, total=result.total,
+                    complete=result.complete, failures=result.failures, updated_at=now,
+                ))
+            elif any(getattr(row, name) != getattr(result, name) for name in _FIELDS):
+                for name in _FIELDS:
+                    setattr(row, name, getattr(result, name))
+                row.updated_at = now
+                to_update.append(row)
+            else:
+                summary.rows_unchanged += 1
+    with transaction.atomic():
+        if to_create:
+            ProductCompleteness.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        if to_update:
+            ProductCompleteness.objects.bulk_update(
+                to_update, [*_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+            )
+        # Left over: locales a channel no longer publishes in, products gone.
+        if existing:
+            ProductCompleteness.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+    summary.products = len(facts)
+    summary.rows_created, summary.rows_updated = len(to_create), len(to_update)
+    summary.rows_deleted = len(existing)
+    return summary
+
+
+def completeness_recompute(
+    *,
+    product_ids: Iterable[int] | None = None,
+    channels: Iterable[Channel] | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> RecomputeSummary:
+    """Recompute products (all when ``product_ids`` is None) for channels (all when None).
+
+    ``progress`` is called with the number of products done after each batch.
+    """
+    context = CompletenessContext(channels=None if channels is None else list(channels))
+    if product_ids is None:
+        ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(product_ids))
+    summary = RecomputeSummary()
+    if not context.channels:
+        return summary
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start:start + batch_size]
+        summary.add(_recompute_batch(batch, context))
+        if progress:
+            progress(len(batch))
+    return summary
+
+
+def completeness_for(product: Product, channel: Channel) -> list[ProductCompleteness]:
+    """The product's incomplete rows for a channel, one per locale, computed fresh now.
+
+    Empty when the product is complete for the channel in every locale it publishes in.
+    """
+    completeness_recompute(product_ids=[product.pk], channels=[channel])
+    return list(
+        ProductCompleteness.objects.filter(product=product, channel=channel, complete=False)
+        .order_by("locale")
+    )
+
+
+# Keeping it current --------------------------------------------------------------------
+_state = threading.local()
+
+
+def _pending() -> set[int]:
+    if not hasattr(_state, "ids"):
+        _state.ids = set()
+    return _state.ids
+
+
+def _flush() -> None:
+    ids = sorted(_pending())
+    _pending().clear()
+    if not ids:
+        return
+    if len(ids) <= INLINE_LIMIT:
+        completeness_recompute(product_ids=ids)
+    else:
+        from catalog.tasks import completeness_recompute_task
+
+        completeness_recompute_task.delay(product_ids=ids)
+
+
+def completeness_schedule(*, product_ids: Iterable[int]) -> None:
+    """Recompute these products once, after the current transaction commits.
+
+    However many changes a transaction makes, its products are recomputed together once.
+    """
+    ids = {pk for pk in product_ids if pk}
+    if not ids:
+        return
+    _pending().update(ids)
+    connection = transaction.get_connection()
+    # One flush per transaction; a rolled-back one drops its callback, so look, don't remember.
+    if not any(callback is _flush for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_flush)
+
+
+def completeness_schedule_scope(*, channel_ids: list[int] | None = None,
+                                category_path: str | None = None,
+                                brand_id: int | None = None) -> None:
+    """After the commit, recompute what a rule change touches, in a Celery task."""
+    from catalog.tasks import completeness_recompute_scope_task
+
+    transaction.on_commit(lambda: completeness_recompute_scope_task.delay(
+        channel_ids=channel_ids, category_path=category_path, brand_id=brand_id,
+    ))
+
+
+def completeness_recompute_scope(*, channel_ids: list[int] | None = None,
+                                 category_path: str | None = None,
+                                 brand_id: int | None = None) -> RecomputeSummary:
+    products = Product.objects.all()
+    if category_path:
+        products = products.filter(category__path__startswith=category_path)
+    if brand_id:
+        products = products.filter(brand_id=brand_id)
+    channels = Channel.objects.filter(pk__in=channel_ids) if channel_ids else None
+    return completeness_recompute(
+        product_ids=products.order_by("pk").values_list("pk", flat=True), channels=channels
+    )
