@@ -1,0 +1,143 @@
+"""Snapshots: what approval freezes, that later edits leave it alone, tombstones, the signal."""
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import ProductSnapshot
+from catalog.services.publishing import (
+    product_for_publishing,
+    snapshot_payload,
+    snapshots_publish,
+    snapshots_tombstone,
+)
+from catalog.signals import snapshots_changed
+from media.models import Rendition
+from tests import factories
+from tests.workflow.conftest import make_complete_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def received():
+    events = []
+
+    def receiver(sender, channel, snapshots, event, **kwargs):
+        events.append((channel.code, event, sorted((s.locale, s.version) for s in snapshots)))
+
+    snapshots_changed.connect(receiver)
+    yield events
+    snapshots_changed.disconnect(receiver)
+
+
+def test_publish_freezes_one_snapshot_per_locale_with_the_api_shape(screens, received):
+    product = make_complete_product(photos=2)
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+
+    rows = {s.locale: s for s in ProductSnapshot.objects.filter(style_code=product.style_code)}
+    assert set(rows) == {"en", "fr"}
+    fr = rows["fr"].payload
+    assert fr["style_code"] == product.style_code
+    assert fr["name"] == "Robe en lin"
+    assert fr["description_html"] == "<p>Une robe longue en lin lavé.</p>"
+    assert fr["brand"] == {"code": product.brand.code, "name": product.brand.name}
+    assert fr["category"] == {"id": product.category_id, "path": [product.category.name]}
+    colour = fr["colours"][0]
+    assert colour["code"] == "RED" and colour["name"] == "Rouge"
+    assert [p["role"] for p in colour["photos"]] == ["front", "back"]
+    assert colour["photos"][0]["alt"] == "Rouge 0"
+    # Every rendition the channel needs exists and is in the payload.
+    spec = "fill-80x100|format-webp"
+    assert all(set(p["renditions"]) == {spec} for p in colour["photos"])
+    assert Rendition.objects.filter(spec=spec).count() == 2
+    variant = product.colours.get().variants.get()
+    assert colour["variants"] == [{"sku": variant.sku, "gtin": variant.gtin, "size": "M"}]
+    assert fr["composition"] == [{"part": "shell", "fibre": "flax", "percentage": 100}]
+    assert fr["fit"]["type"] == "relaxed" and fr["fit"]["description"] == "Ample."
+    assert fr["size_chart"]["rows"][0]["size"] == "M"
+    assert fr["size_chart"]["rows"][0]["measurements_cm"] == {"chest": 88}
+    assert fr["care"]["symbols"]["washing"] == "wash_30" and fr["care"]["text"] == "Laver à 30 °C."
+    assert fr["returns"]["days"] == 30 and fr["returns"]["returnable"] is True
+    assert fr["shipping"] == [{"country": "FR", "cost": "4.95", "currency": "EUR",
+                               "min_days": 2, "max_days": 4}]
+    assert fr["video"] is None and fr["social_images"] == []
+    assert fr["ratings"] == {"average": 4.5, "count": 12}
+    assert fr["version"] == 1 and fr["published_at"]
+    assert rows["en"].payload["name"] == "Linen dress"
+    assert received == [("store-screens", "publish", [("en", 1), ("fr", 1)])]
+
+
+def test_payload_is_built_in_a_constant_number_of_queries(screens, django_assert_max_num_queries):
+    small = make_complete_product(photos=1)
+    big = make_complete_product(photos=3)
+    for size in ("S", "L", "XL"):
+        factories.SizeChartRowFactory(product=big, size_label=size)
+    for extra in range(3):
+        colour = factories.ColourFactory(product=big, code=f"X{extra}")
+        for size in ("S", "L", "XL"):
+            factories.VariantFactory(colour=colour, size_label=size)
+
+    def count(product):
+        with CaptureQueriesContext(connection) as ctx:
+            full = product_for_publishing(product.pk, [screens])
+            for locale in screens.locales:
+                snapshot_payload(full, screens, locale)
+        return len(ctx.captured_queries)
+
+    assert count(small) == count(big)
+    with django_assert_max_num_queries(14):
+        full = product_for_publishing(big.pk, [screens])
+        snapshot_payload(full, screens, "fr")
+
+
+def test_later_edits_never_change_a_published_snapshot(screens):
+    product = make_complete_product(photos=1)
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+    frozen = {s.locale: s.payload for s in ProductSnapshot.objects.all()}
+
+    product.name_en = "Renamed dress"
+    product.description_fr = "<p>Autre texte.</p>"
+    product.save()
+    colour = product.colours.get()
+    colour.name_en = "Crimson"
+    colour.save()
+    product.composition_lines.update(fibre="cotton")
+
+    assert {s.locale: s.payload for s in ProductSnapshot.objects.all()} == frozen
+
+    # The next publication takes the new working copy and bumps the version.
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+    en = ProductSnapshot.objects.get(locale="en")
+    assert en.payload["name"] == "Renamed dress" and en.version == 2
+    assert en.payload["colours"][0]["name"] == "Crimson"
+    assert en.payload["composition"][0]["fibre"] == "cotton"
+
+
+def test_tombstones_keep_the_identity_only_and_bump_the_version(screens, received):
+    product = make_complete_product(photos=1)
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+    before = {s.locale: s.updated_at for s in ProductSnapshot.objects.all()}
+    with transaction.atomic():
+        snapshots_tombstone(product=product, channels=[screens])
+
+    for snapshot in ProductSnapshot.objects.all():
+        assert snapshot.deleted is True
+        assert snapshot.payload == {"style_code": product.style_code, "deleted": True}
+        assert snapshot.version == 2
+        assert snapshot.updated_at > before[snapshot.locale]
+    assert received[-1] == ("store-screens", "unpublish", [("en", 2), ("fr", 2)])
+
+
+def test_publishing_again_after_a_tombstone_revives_the_rows(screens):
+    product = make_complete_product(photos=1)
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+        snapshots_tombstone(product=product)
+        snapshots_publish(product=product, channels=[screens])
+    rows = ProductSnapshot.objects.filter(style_code=product.style_code)
+    assert rows.count() == 2
+    assert all(not s.deleted and s.version == 3 and s.payload["version"] == 3 for s in rows)
