@@ -1,0 +1,34 @@
+"""Every error of the API is JSON: {"detail": "<a sentence>", "code": "<machine code>", ...}."""
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+
+class BadRequest(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+
+    def __init__(self, detail, code=None, **extra):
+        super().__init__(detail, code)
+        self.extra = extra
+
+
+class NotFound(exceptions.NotFound):
+    pass
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": "Invalid request.", "code": "invalid", "errors": exc.detail}
+        return response
+    detail = getattr(exc, "detail", None)
+    response.data = {
+        "detail": str(detail) if detail is not None else str(exc),
+        "code": getattr(detail, "code", None) or getattr(exc, "default_code", "error"),
+        **getattr(exc, "extra", {}),
+    }
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        response.data["retry_after"] = int(exc.wait) + (exc.wait % 1 > 0)
+    return response

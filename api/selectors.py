@@ -1,0 +1,108 @@
+"""Reads of published snapshots. Payloads come back as the stored JSON text, never re-parsed."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+from modeltranslation.utils import build_localized_fieldname
+
+from catalog.models import Category, Channel, ProductSnapshot, Variant
+from catalog.models.fields import gtin_normalize
+
+FEED_FIELDS = ("id", "updated_at", "style_code", "version", "deleted", "raw_payload")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    id: int
+    updated_at: datetime
+    style_code: str
+    version: int
+    deleted: bool
+    raw_payload: str
+
+
+def _snapshots(*, channel: Channel, locale: str):
+    return ProductSnapshot.objects.filter(channel=channel, locale=locale).annotate(
+        raw_payload=Cast("payload", output_field=TextField())
+    )
+
+
+def snapshot_feed(
+    *,
+    channel: Channel,
+    locale: str,
+    updated_since: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
+    limit: int,
+) -> list[FeedRow]:
+    """One page of a channel's feed in (updated_at, id) order, in one query.
+
+    The full feed lists what is published; a delta (updated_since) also lists tombstones so
+    that clients delete what was unpublished or archived.
+    """
+    rows = _snapshots(channel=channel, locale=locale)
+    if updated_since is None:
+        rows = rows.filter(deleted=False)
+    else:
+        rows = rows.filter(updated_at__gte=updated_since)
+    if after is not None:
+        at, pk = after
+        rows = rows.filter(Q(updated_at__gt=at) | Q(updated_at=at, id__gt=pk))
+    rows = rows.order_by("updated_at", "id").values_list(*FEED_FIELDS)[:limit]
+    return [FeedRow(*row) for row in rows]
+
+
+def snapshot_get(*, channel: Channel, locale: str, style_code: str) -> FeedRow | None:
+    row = (
+        _snapshots(channel=channel, locale=locale)
+        .filter(style_code=style_code, deleted=False)
+        .values_list(*FEED_FIELDS)
+        .first()
+    )
+    return FeedRow(*row) if row else None
+
+
+def snapshot_for_gtin(*, channel: Channel, locale: str, gtin: str) -> FeedRow | None:
+    """The published snapshot of the product that holds this GTIN, in two queries.
+
+    The variant table is the index; the caller confirms the GTIN in the published payload,
+    since a variant added after the last approval is not published yet.
+    """
+    product_id = (
+        Variant.objects.filter(gtin=gtin_normalize(gtin))
+        .values_list("colour__product_id", flat=True)
+        .first()
+    )
+    if product_id is None:
+        return None
+    row = (
+        _snapshots(channel=channel, locale=locale)
+        .filter(product_id=product_id, deleted=False)
+        .values_list(*FEED_FIELDS)
+        .first()
+    )
+    return FeedRow(*row) if row else None
+
+
+def category_list(*, locale: str, source_locale: str) -> list[dict]:
+    """The whole taxonomy in tree order, names in the locale (the source where untranslated)."""
+    localized = build_localized_fieldname("name", locale)
+    source = build_localized_fieldname("name", source_locale)
+    rows = Category.objects.order_by("path").values_list("id", "path", "depth", "slug", localized, source)
+    by_path: dict[str, dict] = {}
+    result = []
+    step = Category.steplen
+    for pk, path, depth, slug, name, source_name in rows:
+        parent = by_path.get(path[:-step]) if depth > 1 else None
+        item = {
+            "id": pk,
+            "slug": slug,
+            "name": name or source_name,
+            "parent": parent["id"] if parent else None,
+            "depth": depth,
+            "path": [*(parent["path"] if parent else []), name or source_name],
+        }
+        by_path[path] = item
+        result.append(item)
+    return result

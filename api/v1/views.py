@@ -1,0 +1,217 @@
+"""v1 of the syndication API: thin views over the snapshot selectors."""
+import hashlib
+
+import orjson
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.http import parse_etags, urlencode
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.auth import ChannelTokenAuthentication, ChannelTokenRateThrottle, HasChannelToken
+from api.exceptions import BadRequest, NotFound
+from api.pagination import (
+    decode_cursor,
+    encode_cursor,
+    max_page_size,
+    parse_page_size,
+    parse_updated_since,
+)
+from api.renderers import ORJSONRenderer
+from api.selectors import (
+    FeedRow,
+    category_list,
+    snapshot_feed,
+    snapshot_for_gtin,
+    snapshot_get,
+)
+from catalog.models.fields import gtin_normalize, validate_gtin
+
+from . import serializers as out
+
+LOCALE_PARAMETER = OpenApiParameter(
+    "locale", str, description="One of the channel's locales; the channel's first by default.",
+)
+ERRORS = {
+    401: OpenApiResponse(out.ErrorSerializer, description="No token, or a bad or revoked one."),
+    404: OpenApiResponse(out.ErrorSerializer, description="Not found, or another channel's."),
+    429: OpenApiResponse(out.ThrottledSerializer, description="Too many requests; see Retry-After."),
+}
+LOCALE_ERROR = {400: OpenApiResponse(out.LocaleErrorSerializer, description="Bad parameter.")}
+
+
+def tombstone(row: FeedRow) -> bytes:
+    return orjson.dumps({"style_code": row.style_code, "deleted": True, "version": row.version})
+
+
+class ChannelApi(APIView):
+    """Resolves the token's channel and the locale before any view code runs."""
+
+    authentication_classes = [ChannelTokenAuthentication]
+    permission_classes = [HasChannelToken]
+    throttle_classes = [ChannelTokenRateThrottle]
+    renderer_classes = [ORJSONRenderer]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        channel = request.auth.channel
+        # Another channel's URL looks exactly like an unknown one.
+        if kwargs.get("channel") != channel.code:
+            raise NotFound(f"No channel “{kwargs.get('channel')}”.", code="channel_not_found")
+        self.channel = channel
+        self.locale = self.resolve_locale(request.query_params.get("locale"))
+
+    def resolve_locale(self, value):
+        locales = list(self.channel.locales or [])
+        if value is None or value == "":
+            if not locales:
+                raise BadRequest(f"The channel “{self.channel.code}” has no locales yet.")
+            return locales[0]
+        if value not in locales:
+            raise BadRequest(
+                f"Unknown locale “{value[:20]}” for channel “{self.channel.code}”. "
+                f"Valid locales: {', '.join(locales)}.",
+                code="invalid_locale", valid_locales=locales,
+            )
+        return value
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Vary"] = "Authorization"
+        return response
+
+
+class ProductListApi(ChannelApi):
+    @extend_schema(
+        operation_id="products_list",
+        summary="Published products of the channel, cursor-paginated",
+        description=(
+            "Stable order by last change. Without `updated_since`: the published catalog. "
+            "With it: every product published, changed or removed since then, removed ones "
+            'as tombstones `{"style_code": …, "deleted": true}`. Follow `next` to the end.'
+        ),
+        parameters=[
+            LOCALE_PARAMETER,
+            OpenApiParameter(
+                "updated_since", OpenApiTypes.DATETIME,
+                description="ISO-8601; only changes at or after this moment, tombstones included.",
+            ),
+            OpenApiParameter(
+                "page_size", int, description=f"1 to {settings.API_MAX_PAGE_SIZE}; default 100."
+            ),
+            OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link."),
+        ],
+        responses={200: out.ProductPageSerializer, **LOCALE_ERROR, **ERRORS},
+    )
+    def get(self, request, channel):
+        params = request.query_params
+        page_size = parse_page_size(params.get("page_size"))
+        updated_since = parse_updated_since(params.get("updated_since"))
+        after = decode_cursor(params.get("cursor"))
+        rows = snapshot_feed(
+            channel=self.channel, locale=self.locale, updated_since=updated_since,
+            after=after, limit=page_size + 1,
+        )
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+        results = [
+            orjson.Fragment(tombstone(row) if row.deleted else row.raw_payload) for row in rows
+        ]
+        next_url = None
+        if more:
+            query = {"locale": self.locale, "page_size": page_size}
+            if updated_since is not None:
+                query["updated_since"] = updated_since.isoformat()
+            query["cursor"] = encode_cursor(rows[-1].updated_at, rows[-1].id)
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+        return Response({"next": next_url, "results": results})
+
+
+def snapshot_etag(*, channel: str, locale: str, style_code: str, version: int) -> str:
+    digest = hashlib.sha256(f"{channel}\n{locale}\n{style_code}\n{version}".encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+class ProductDetailApi(ChannelApi):
+    @extend_schema(
+        operation_id="products_retrieve",
+        summary="One published product",
+        description="A strong ETag names the channel, locale, style and version; send it back "
+        "in If-None-Match to get 304 while the product is unchanged.",
+        parameters=[
+            LOCALE_PARAMETER,
+            OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={
+            200: out.ProductSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent."),
+            **LOCALE_ERROR, **ERRORS,
+        },
+    )
+    def get(self, request, channel, style_code):
+        row = snapshot_get(channel=self.channel, locale=self.locale, style_code=style_code)
+        if row is None:
+            raise NotFound(
+                f"No published product “{style_code[:40]}” on {self.channel.code}.",
+                code="product_not_found",
+            )
+        etag = snapshot_etag(
+            channel=self.channel.code, locale=self.locale, style_code=row.style_code,
+            version=row.version,
+        )
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        sent = parse_etags(request.headers.get("If-None-Match", ""))
+        if "*" in sent or etag in sent or f"W/{etag}" in sent:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return Response(orjson.Fragment(row.raw_payload), headers=headers)
+
+
+def find_variant(payload: dict, gtin: str) -> dict | None:
+    for colour in payload.get("colours") or []:
+        for variant in colour.get("variants") or []:
+            if gtin_normalize(str(variant.get("gtin", ""))) == gtin:
+                return {**variant, "colour_code": colour.get("code"), "colour": colour.get("name")}
+    return None
+
+
+class ProductByGtinApi(ChannelApi):
+    @extend_schema(
+        operation_id="products_by_gtin",
+        summary="The product holding a variant, by barcode",
+        description="EAN-13, UPC-A, GTIN-8 or GTIN-14. The scanned variant is returned beside "
+        "the product, with its colour.",
+        parameters=[LOCALE_PARAMETER],
+        responses={200: out.GtinMatchSerializer, **LOCALE_ERROR, **ERRORS},
+    )
+    def get(self, request, channel, gtin):
+        try:
+            validate_gtin(gtin)
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            raise BadRequest(message[:300], code="invalid_gtin") from None
+        normalized = gtin_normalize(gtin)
+        row = snapshot_for_gtin(channel=self.channel, locale=self.locale, gtin=normalized)
+        product = orjson.loads(row.raw_payload) if row else None
+        variant = find_variant(product, normalized) if isinstance(product, dict) else None
+        if variant is None:
+            raise NotFound(
+                f"No published product on {self.channel.code} has the GTIN {gtin}.",
+                code="gtin_not_found",
+            )
+        return Response({"gtin": normalized, "variant": variant, "product": product})
+
+
+class CategoryListApi(ChannelApi):
+    @extend_schema(
+        operation_id="categories_list",
+        summary="The category tree, names in the locale",
+        description="Every category in tree order (parents before children).",
+        parameters=[LOCALE_PARAMETER],
+        responses={200: out.CategoryListSerializer, **LOCALE_ERROR, **ERRORS},
+    )
+    def get(self, request, channel):
+        results = category_list(locale=self.locale, source_locale=settings.SOURCE_LANGUAGE)
+        return Response({"locale": self.locale, "results": results})

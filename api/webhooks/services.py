@@ -1,0 +1,183 @@
+"""The webhook outbox: events written with the snapshots they announce, posted until delivered.
+
+Delivery is at least once: receivers recognise a repeat by the event id header.
+"""
+import hashlib
+import hmac
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from api.models import WebhookDelivery, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-PIM-Signature"
+EVENT_ID_HEADER = "X-PIM-Event-Id"
+EVENT_HEADER = "X-PIM-Event"
+USER_AGENT = "pim-webhooks/1"
+# A worker holds an event this long before another may try it (timeout plus margin).
+CLAIM_MARGIN = timedelta(seconds=30)
+
+
+def webhook_signature(*, secret: str, body: bytes) -> str:
+    """`sha256=<hex>`: HMAC-SHA256 of the raw request body with the channel's webhook secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds before the next try after `attempts` failures: exponential, capped."""
+    base = settings.WEBHOOK_RETRY_BACKOFF
+    return min(base * 2 ** max(attempts - 1, 0), settings.WEBHOOK_RETRY_BACKOFF_MAX)
+
+
+def webhook_events_record(*, channel, snapshots, event: str) -> list[WebhookEvent]:
+    """Write one outbox row per style in the caller's transaction; send them after commit.
+
+    Nothing is written for a channel without a webhook URL.
+    """
+    if not channel.webhook_url:
+        return []
+    locales_by_style: dict[str, set[str]] = defaultdict(set)
+    version_by_style: dict[str, int] = {}
+    for snapshot in snapshots:
+        locales_by_style[snapshot.style_code].add(snapshot.locale)
+        version_by_style[snapshot.style_code] = max(
+            snapshot.version, version_by_style.get(snapshot.style_code, 0)
+        )
+    now = timezone.now()
+    events = []
+    for style_code, locales in locales_by_style.items():
+        item = WebhookEvent(
+            channel=channel, event=event, style_code=style_code,
+            version=version_by_style[style_code], next_attempt_at=now,
+        )
+        item.payload = {
+            "id": str(item.id),
+            "event": event,
+            "channel": channel.code,
+            "style_code": style_code,
+            "version": item.version,
+            "locales": sorted(locales),
+            "occurred_at": now.isoformat(),
+        }
+        events.append(item)
+    WebhookEvent.objects.bulk_create(events)
+    ids = [str(item.id) for item in events]
+    transaction.on_commit(lambda: webhook_events_enqueue(event_ids=ids), robust=True)
+    return events
+
+
+def webhook_events_enqueue(*, event_ids) -> None:
+    from api.webhooks.tasks import webhook_event_deliver_task
+
+    for event_id in event_ids:
+        try:
+            webhook_event_deliver_task.delay(str(event_id))
+        except Exception:  # broker down: the row stays due, the sweep sends it later
+            logger.exception("Could not queue webhook event %s; the sweep will.", event_id)
+
+
+def _claim(event_id) -> WebhookEvent | None:
+    """Take the event for one attempt, unless it is delivered or another worker has it."""
+    now = timezone.now()
+    claimed = WebhookEvent.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=event_id, delivered_at__isnull=True,
+    ).update(claimed_until=now + timedelta(seconds=settings.WEBHOOK_TIMEOUT) + CLAIM_MARGIN)
+    if not claimed:
+        return None
+    return WebhookEvent.objects.select_related("channel").get(pk=event_id)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    delivered: bool
+    retry_in: float | None = None  # seconds, when another attempt is due
+
+
+def webhook_event_deliver(*, event_id) -> DeliveryOutcome:
+    """One attempt to post the event, logged; idempotent once delivered."""
+    event = _claim(event_id)
+    if event is None:
+        return DeliveryOutcome(delivered=True)
+    channel = event.channel
+    body = orjson.dumps(event.payload)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        EVENT_ID_HEADER: str(event.id),
+        EVENT_HEADER: event.event,
+        SIGNATURE_HEADER: webhook_signature(secret=channel.webhook_secret, body=body),
+    }
+    started = time.monotonic()
+    attempted_at = timezone.now()
+    status_code, error = None, ""
+    url = channel.webhook_url
+    if not url:
+        error = "The channel has no webhook URL."
+    else:
+        try:
+            response = httpx.post(
+                url, content=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT,
+                follow_redirects=False,
+            )
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}: {response.text[:200]}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
+    duration_ms = int((time.monotonic() - started) * 1000)
+    attempt = event.attempts + 1
+    delivered = not error
+    retry_in = None if delivered else retry_delay(attempt)
+    with transaction.atomic():
+        WebhookDelivery.objects.create(
+            event=event, attempt=attempt, url=url or "", attempted_at=attempted_at,
+            status_code=status_code, error=error, duration_ms=duration_ms,
+        )
+        WebhookEvent.objects.filter(pk=event.pk).update(
+            attempts=attempt,
+            delivered_at=timezone.now() if delivered else None,
+            next_attempt_at=None if delivered else timezone.now() + timedelta(seconds=retry_in),
+            claimed_until=None,
+        )
+    return DeliveryOutcome(delivered=delivered, retry_in=retry_in)
+
+
+def webhook_events_due(*, limit: int = 500) -> list[str]:
+    """Undelivered events whose next try is due and that no worker holds."""
+    now = timezone.now()
+    return [
+        str(pk)
+        for pk in WebhookEvent.objects.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+            delivered_at__isnull=True, next_attempt_at__lte=now,
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    ]
+
+
+def webhook_events_sweep() -> int:
+    """Queue every due event again: after a restart, a lost message or a down broker."""
+    due = webhook_events_due()
+    webhook_events_enqueue(event_ids=due)
+    return len(due)
+
+
+def webhook_event_retry_now(*, event: WebhookEvent) -> None:
+    """Make an undelivered event due at once (admin action)."""
+    WebhookEvent.objects.filter(pk=event.pk, delivered_at__isnull=True).update(
+        next_attempt_at=timezone.now()
+    )
+    transaction.on_commit(lambda: webhook_events_enqueue(event_ids=[event.pk]), robust=True)
