@@ -70,6 +70,53 @@ TAXONOMY = {
     },
 }
 
+# leaf (English name) -> the product noun in en, fr, pl, zh-hans, and the fibres it is made of.
+# A leaf whose name already says the material ("Leather jackets") has exactly one fibre.
+GARMENT = ["flax", "cotton", "wool", "silk", "viscose", "cashmere"]
+LEAF_PRODUCT = {
+    "Long dresses": (("long dress", "Robe longue", "Sukienka długa", "长裙"), GARMENT),
+    "Midi dresses": (("midi dress", "Robe midi", "Sukienka midi", "中长裙"), GARMENT),
+    "Mini dresses": (("mini dress", "Robe courte", "Sukienka mini", "短裙"), GARMENT),
+    "Leather jackets": (("Leather jacket", "Veste en cuir", "Kurtka skórzana", "皮夹克"), ["leather"]),
+    "Blazers": (("blazer", "Blazer", "Marynarka", "西装外套"), ["wool", "flax", "cotton"]),
+    "Jumpers": (("jumper", "Pull", "Sweter", "套头衫"), ["wool", "cashmere", "cotton"]),
+    "Cardigans": (("cardigan", "Cardigan", "Kardigan", "开衫"), ["wool", "cashmere", "cotton"]),
+    "Swimsuits": (("swimsuit", "Maillot une pièce", "Kostium jednoczęściowy", "连体泳衣"),
+                  ["polyester"]),
+    "Sandals": (("sandals", "Sandales", "Sandały", "凉鞋"), ["leather"]),
+    "Ankle boots": (("ankle boots", "Bottines", "Botki", "短靴"), ["leather"]),
+    "Oxford shirts": (("Oxford shirt", "Chemise oxford", "Koszula oxford", "牛津衬衫"), ["cotton"]),
+    "Linen shirts": (("Linen shirt", "Chemise en lin", "Koszula lniana", "亚麻衬衫"), ["flax"]),
+    "Overcoats": (("overcoat", "Manteau", "Płaszcz", "大衣"), ["wool", "cashmere"]),
+    "Chinos": (("chinos", "Chino", "Chinosy", "卡其裤"), ["cotton"]),
+    "Jeans": (("jeans", "Jean", "Dżinsy", "牛仔裤"), ["cotton"]),
+    "Sneakers": (("sneakers", "Baskets", "Sneakersy", "运动鞋"), ["leather", "cotton"]),
+    "Derbies": (("derbies", "Derbies", "Derby", "德比鞋"), ["leather"]),
+    "Girls' dresses": (("girls' dress", "Robe fille", "Sukienka dla dziewczynki", "女童连衣裙"),
+                       ["cotton", "viscose"]),
+    "Boys' T-shirts": (("boys' T-shirt", "T-shirt garçon", "Koszulka dla chłopca", "男童T恤"),
+                       ["cotton"]),
+    "Tote bags": (("tote bag", "Sac cabas", "Torba shopper", "托特包"), ["leather", "cotton"]),
+    "Crossbody bags": (("crossbody bag", "Sac bandoulière", "Torebka na ramię", "斜挎包"),
+                       ["leather", "polyester"]),
+    "Silk scarves": (("Silk scarf", "Foulard en soie", "Apaszka jedwabna", "丝巾"), ["silk"]),
+}
+
+
+def product_name(leaf_en: str, fibre: str, n: int) -> str:
+    """The product's name in locale n (0 en, 1 fr, 2 pl, 3 zh-hans): noun and material."""
+    nouns, _ = LEAF_PRODUCT[leaf_en]
+    noun = nouns[n]
+    material = next(m for m in MATERIALS if m[0] == fibre)
+    if material[1] in nouns[0].lower():
+        return noun[0].upper() + noun[1:]  # the noun already says the material
+    if n == 0:
+        return f"{material[1].capitalize()} {noun}"
+    if n == 3:
+        return f"{material[4]}{noun}"
+    return f"{noun} {material[1 + n]}"
+
+
 # Which profile a branch uses (set on the department or category, inherited below).
 PROFILE_OF = {"Women": "Apparel", "Men": "Apparel", "Kids": "Apparel", "Accessories": "Accessories",
               "Shoes": "Shoes"}
@@ -142,13 +189,13 @@ FIT_COPY = {
 }
 
 DESCRIPTION = (
-    "<p>{name} cut from {material}, designed in our Paris studio for the {season} collection.</p>"
+    "<p>{name}, designed in our Paris studio for the {season} collection.</p>"
     "<ul><li>{fit}</li><li>Finished by hand</li></ul>",
-    "<p>{name}, {material}, dessinée dans notre studio parisien pour la collection {season}.</p>"
+    "<p>{name} : une pièce dessinée dans notre studio parisien pour la collection {season}.</p>"
     "<ul><li>{fit}</li><li>Finitions à la main</li></ul>",
-    "<p>{name} {material}, zaprojektowana w naszym paryskim studiu na kolekcję {season}.</p>"
+    "<p>{name} – projekt naszego paryskiego studia na kolekcję {season}.</p>"
     "<ul><li>{fit}</li><li>Ręczne wykończenie</li></ul>",
-    "<p>{name}，采用{material}，由巴黎工作室为{season}系列设计。</p><ul><li>{fit}</li><li>手工精制</li></ul>",
+    "<p>{name}，由巴黎工作室为{season}系列设计。</p><ul><li>{fit}</li><li>手工精制</li></ul>",
 )
 
 CARE_COPY = ("Wash inside out with similar colours.", "Laver à l'envers avec des couleurs similaires.",

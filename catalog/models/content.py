@@ -69,7 +69,7 @@ class CompositionLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_part_display()}: {self.percentage.normalize()} % {self.get_fibre_display()}"
+        return f"{self.get_part_display()}: {self.percentage.normalize():f} % {self.get_fibre_display()}"
 
 
 class SizeChartRow(models.Model):

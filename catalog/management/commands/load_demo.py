@@ -4,7 +4,7 @@ import secrets
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -50,8 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, products, no_admin, **options):
         if products < 0:
-            self.stderr.write("--products must be zero or more.")
-            return
+            raise CommandError(f"--products must be zero or more, not {products}.")
         with transaction.atomic():
             profiles = self.load_profiles()
             policies = self.load_policies()
@@ -186,9 +185,8 @@ class Command(BaseCommand):
         for i, style_code in batch:
             rng = random.Random(i)
             leaf, dept, size_set = leaves[i % len(leaves)]
-            material = rng.choice(demo.MATERIALS[:6] if dept != "Accessories" else demo.MATERIALS)
-            if "leather" in leaf.slug:
-                material = demo.MATERIALS[6]
+            fibre = rng.choice(demo.LEAF_PRODUCT[leaf.name_en][1])
+            material = next(m for m in demo.MATERIALS if m[0] == fibre)
             fit = rng.choice(list(demo.FIT_COPY)) if size_set not in ("one",) else ""
             season = seasons[i % len(seasons)]
             product = Product(
@@ -204,14 +202,11 @@ class Command(BaseCommand):
             for n, loc in enumerate(LOCALES):
                 if loc != "en" and loc not in translated:
                     continue
-                noun = leaf_name(leaf, loc)
-                name = f"{noun} {material[1 + n]}" if loc != "zh_hans" else f"{material[4]}{noun}"
-                if loc == "en":
-                    name = f"{material[1].capitalize()} {noun.lower().rstrip('s')}"
+                name = demo.product_name(leaf.name_en, fibre, n)
                 setattr(product, f"name_{loc}", name)
                 setattr(product, f"description_{loc}", demo.DESCRIPTION[n].format(
-                    name=name, material=material[1 + n] if n < 4 else material[4],
-                    season=season.code, fit=demo.FIT_COPY.get(fit or "regular")[n]))
+                    name=name, season=season.code,
+                    fit=demo.FIT_COPY[fit][n] if fit else demo.MATERIAL_COPY[n]))
                 setattr(product, f"care_text_{loc}", demo.CARE_COPY[n])
                 setattr(product, f"material_text_{loc}", demo.MATERIAL_COPY[n])
                 if fit:
@@ -263,10 +258,6 @@ class Command(BaseCommand):
 
 
 SIZE_MODEL = {"women": "S", "men": "M", "kids": "116"}
-
-
-def leaf_name(leaf, loc):
-    return getattr(leaf, f"name_{loc}") or leaf.name_en
 
 
 def colours_of(colour, colours):
