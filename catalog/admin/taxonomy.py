@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
-from catalog.models import Category
+from catalog.models import Category, ShippingRate
 from catalog.selectors import category_effective_profile_subquery
 
 
@@ -15,9 +15,8 @@ class CategoryForm(MoveNodeForm):
 
     def clean(self):
         cleaned = super().clean()
-        position, ref = cleaned.get("_position"), cleaned.get("_ref_node_id")
-        if ref and position in ("first-child", "sorted-child"):
-            parent = Category.objects.get(pk=ref)
+        position, parent = cleaned.get("treebeard_position"), cleaned.get("treebeard_ref_node")
+        if parent and position in ("first-child", "sorted-child"):
             held = parent.products.count()
             if held:
                 raise forms.ValidationError(
@@ -27,6 +26,14 @@ class CategoryForm(MoveNodeForm):
         return cleaned
 
 
+class CategoryShippingInline(admin.TabularInline):
+    model = ShippingRate
+    fk_name = "category"
+    fields = ("brand", "country", "cost", "currency", "min_days", "max_days")
+    extra = 0
+    verbose_name_plural = "shipping overrides for this branch (per brand and market)"
+
+
 @admin.register(Category)
 class CategoryAdmin(TreeAdmin, SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin):
     form = movenodeform_factory(Category, form=CategoryForm, exclude=("path", "depth", "numchild"))
@@ -34,6 +41,7 @@ class CategoryAdmin(TreeAdmin, SimpleHistoryAdmin, TabbedDjangoJqueryTranslation
     search_fields = ("name_en", "name_fr", "name_pl", "name_zh_hans", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ()
+    inlines = [CategoryShippingInline]
 
     def get_queryset(self, request):
         return (

@@ -1,0 +1,87 @@
+"""The category tree in the admin: build, translate, move, inherit, and the history of changes."""
+import pytest
+from django.urls import reverse
+
+from catalog.models import Category
+from tests import factories
+from tests.forms import errors_of, form_data
+
+pytestmark = pytest.mark.django_db
+
+ADD = reverse("admin:catalog_category_add")
+
+
+def _add(client, *, name, slug, parent=None, position="first-child", **extra):
+    data = form_data(client.get(ADD))
+    data.update({"name_en": name, "slug": slug, "treebeard_position": position,
+                 "treebeard_ref_node": str(parent.pk) if parent else "", **extra})
+    return client.post(ADD, data)
+
+
+def test_merchandiser_builds_a_translated_tree(admin_client):
+    profile = factories.ContentProfileFactory(name="Apparel")
+    response = _add(admin_client, name="Women", slug="women", position="first-child",
+                    name_fr="Femme", name_pl="Kobiety", name_zh_hans="女装",
+                    content_profile=str(profile.pk))
+    assert response.status_code == 302, errors_of(response)
+    women = Category.objects.get(slug="women")
+    assert _add(admin_client, name="Dresses", slug="dresses", parent=women,
+                position="first-child").status_code == 302
+    dresses = Category.objects.get(slug="dresses")
+    assert _add(admin_client, name="Long dresses", slug="long-dresses", parent=dresses,
+                position="first-child", name_fr="Robes longues").status_code == 302
+
+    leaf = Category.objects.get(slug="long-dresses")
+    assert leaf.path_label == "Women > Dresses > Long dresses"
+    assert (women.name_fr, women.name_zh_hans, leaf.name_fr) == ("Femme", "女装", "Robes longues")
+    assert leaf.effective_content_profile() == profile
+
+    url = reverse("admin:catalog_category_changelist")
+    listing = admin_client.get(url, {"q": "Long"}).content.decode()
+    assert "Long dresses" in listing and "Apparel (inherited)" in listing
+
+
+def test_a_category_holding_products_takes_no_sub_category(admin_client):
+    dresses = factories.CategoryFactory(name="Dresses", slug="dresses")
+    factories.ProductFactory(category=dresses)
+    response = _add(admin_client, name="Long", slug="long", parent=dresses, position="first-child")
+    assert response.status_code == 200
+    assert "holds 1 product(s)" in errors_of(response)
+    assert not Category.objects.filter(slug="long").exists()
+
+
+def test_move_a_branch_under_another_department(admin_client):
+    women, men = factories.CategoryFactory(name="Women"), factories.CategoryFactory(name="Men")
+    shoes = factories.CategoryFactory(name="Shoes", parent=women)
+    sandals = factories.CategoryFactory(name="Sandals", parent=shoes)
+    url = reverse("admin:catalog_category_change", args=[shoes.pk])
+    data = form_data(admin_client.get(url))
+    data.update({"treebeard_position": "first-child", "treebeard_ref_node": str(men.pk)})
+    assert admin_client.post(url, data).status_code == 302
+    sandals.refresh_from_db()
+    assert sandals.path_label == "Men > Shoes > Sandals"
+
+
+def test_category_list_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries):
+    root = factories.CategoryFactory(name="Women")
+    for i in range(3):
+        factories.CategoryFactory(name=f"Leaf {i}", parent=root)
+    url = reverse("admin:catalog_category_changelist")
+    with django_assert_max_num_queries(12) as few:
+        admin_client.get(url, {"q": "Leaf"})
+    for i in range(3, 40):
+        factories.CategoryFactory(name=f"Leaf {i}", parent=root)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = admin_client.get(url, {"q": "Leaf"})
+    assert response.content.decode().count("field-products_count") == 40
+
+
+def test_product_history_shows_who_changed_what(admin_client):
+    product = factories.ProductFactory(name="Linen dress")
+    product.name = "Washed linen dress"
+    product._history_user = factories.UserFactory(username="marta")
+    product.save()
+    response = admin_client.get(reverse("admin:catalog_product_history", args=[product.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "marta" in page and "Name" in page and "Washed linen dress" in page
