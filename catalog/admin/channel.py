@@ -8,12 +8,19 @@ from catalog.models import Channel
 from .forms import ContentFieldsFormMixin
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
     content_field_names = ("required_fields",)
 
     class Meta:
         model = Channel
         fields = "__all__"
+        formfield_callback = _formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,5 +32,4 @@ class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     form = ChannelForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "code", "locales", "min_photos")
