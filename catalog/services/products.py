@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.models import Product
+from catalog.services.translations import translation_stamps_record, translation_texts_stored
+from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
 
 class StaleProductError(ValidationError):
@@ -34,10 +36,17 @@ def product_version_check(*, product_id: int, expected_version: int | None) -> N
 
 
 @transaction.atomic
-def product_save(*, product: Product, expected_version: int | None = None) -> Product:
-    """Create or update a product. An update must name the version it was edited from."""
+def product_save(*, product: Product, expected_version: int | None = None, user=None) -> Product:
+    """Create or update a product. An update must name the version it was edited from.
+
+    Translations written by the save are stamped, and the product's completeness is
+    recomputed once the transaction commits.
+    """
+    before = None
     if product.pk:
         product_version_check(product_id=product.pk, expected_version=expected_version)
         product.version = expected_version + 1
+        before = translation_texts_stored(Product, product.pk, PRODUCT_TRANSLATED_FIELDS)
     product.save()
+    translation_stamps_record(product=product, before=before, user=user)
     return product
