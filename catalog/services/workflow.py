@@ -111,40 +111,24 @@ def _record(*, product: Product, action: str, to_status: str, user, comment: str
 
 
 def completeness_reasons(product: Product, channel: Channel) -> list[str]:
-    """What keeps `product` from being complete for `channel`, as human messages (none: complete)."""
+    """What keeps `product` from being complete for `channel`, as human messages (none: complete).
+
+    A check failing in every locale of the channel is listed once; one failing in some
+    locales only names them.
+    """
     from catalog.services.completeness import completeness_for
 
-    return _messages(completeness_for(product, channel))
-
-
-def _messages(result) -> list[str]:
-    """Failing checks' messages from what the completeness engine returns."""
-    if result is None or result is True:
-        return []
-    if isinstance(result, dict):
-        if "message" in result:
-            return [_locale_prefixed(result)]
-        if "failures" in result:
-            return _messages(result["failures"])
-        return [m for value in result.values() for m in _messages(value)]
-    if isinstance(result, str):
-        return [result]
-    if hasattr(result, "failures"):
-        return _messages(list(result.failures))
-    if hasattr(result, "message"):
-        return [str(result.message)]
-    messages: list[str] = []
-    for item in result:
-        for message in _messages(item):
-            if message not in messages:
-                messages.append(message)
-    return messages
-
-
-def _locale_prefixed(failure: dict) -> str:
-    locale = failure.get("locale")
-    message = str(failure["message"])
-    return f"[{locale}] {message}" if locale and locale not in message else message
+    rows = completeness_for(product, channel)
+    locales_of: dict[str, list[str]] = {}
+    for row in rows:
+        for failure in row.failures:
+            locales_of.setdefault(str(failure["message"]), []).append(row.locale)
+    every = len(channel.locales)
+    return [
+        message if len(locales) >= every or len(rows) == 1 and every == 1
+        else f"{message} [{', '.join(locales)}]"
+        for message, locales in locales_of.items()
+    ]
 
 
 def _channels(channels: Iterable[Channel] | None) -> list[Channel]:
