@@ -1,8 +1,9 @@
-"""Media admin: the asset library, shoot import, and inlines for the product page.
+"""Media admin: the asset library, shoot import, and what the product page shows of media.
 
-The catalog's product admin includes :class:`ProductPhotoInline` in its colour inline and
-:class:`ProductVideoInline` and :class:`SocialImageInline` in its own inlines. Forms only
-check and hand over to the media services.
+The catalog's product admin takes :class:`ProductMediaAdminMixin` (the cover thumbnail in
+its list; uploads kept only if the page saves), includes :class:`ProductPhotoInline` in its
+colour inline and :class:`ProductVideoInline` and :class:`SocialImageInline` in its own
+inlines. Forms only check and hand over to the media services.
 """
 from __future__ import annotations
 
@@ -11,18 +12,26 @@ import hashlib
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from modeltranslation.admin import TranslationInlineModelAdmin
 
 from media import conf as media_settings
 from media.models import MAX_PHOTOS_PER_COLOUR, Asset, ProductPhoto, ProductVideo, SocialImage
-from media.selectors import thumbnail_prefetch, thumbnail_url
-from media.services import asset_ingest, photos_import
+from media.selectors import (
+    cover_thumbnail_url,
+    products_with_cover,
+    thumbnail_prefetch,
+    thumbnail_url,
+)
+from media.services import asset_ingest, photos_import, stored_files_rollback
 from media.services.imports import NAME_CONVENTION, uploaded_shoot_files
 from media.validation import inspect_upload
 
@@ -48,6 +57,42 @@ def thumbnail_html(asset: Asset | None, *, size: int = 80):
         return format_html('<span class="help">{}</span>', "thumbnail on its way…")
     return format_html('<img src="{}" alt="" style="max-height:{}px;max-width:{}px;'
                        'object-fit:contain;background:#f4f4f4">', url, size, size)
+
+
+class AssetRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id widget, labelled from the row's own (already loaded) asset.
+
+    Django's looks the asset up again for every row; a colour's ten photos would cost ten
+    queries for a label the row already has.
+    """
+
+    known: Asset | None = None
+
+    def label_and_url_for_value(self, value):
+        known = self.known
+        if known is None or str(known.pk) != str(value):
+            return super().label_and_url_for_value(value)
+        url = reverse(f"admin:{known._meta.app_label}_{known._meta.model_name}_change",
+                      args=[known.pk], current_app=self.admin_site.name)
+        return Truncator(str(known)).words(14), url
+
+
+class AssetFieldsInlineMixin:
+    """Inlines whose asset fields use :class:`AssetRawIdWidget`, labelled without a query."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.raw_id_fields and db_field.related_model is Asset:
+            kwargs["widget"] = AssetRawIdWidget(db_field.remote_field, self.admin_site,
+                                                using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _label_assets_of(form, *names: str) -> None:
+    for name in names:
+        field = form.fields.get(name)
+        if field is not None and isinstance(field.widget, AssetRawIdWidget) and getattr(
+                form.instance, f"{name}_id", None):
+            field.widget.known = getattr(form.instance, name)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -137,7 +182,7 @@ class AssetAdmin(admin.ModelAdmin):
         rows = [format_html('<li><a href="{}">{}</a> {}×{} {}</li>', r.url, r.spec, r.width,
                             r.height, filesizeformat(r.byte_size))
                 for r in obj.renditions.all()]
-        return format_html("<ul>{}</ul>", format_html("".join(rows))) if rows else "—"
+        return format_html("<ul>{}</ul>", mark_safe("".join(rows))) if rows else "—"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -203,6 +248,7 @@ class PhotoInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "asset" in self.fields:
             self.fields["asset"].required = False
+        _label_assets_of(self, "asset")
 
     def has_changed(self):
         return super().has_changed() or bool(self.files.get(self.add_prefix("upload")))
@@ -252,7 +298,8 @@ class PhotoFormSet(nested_admin.formsets.NestedInlineFormSet):
             seen.add(key)
 
 
-class ProductPhotoInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+class ProductPhotoInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
+                         nested_admin.NestedTabularInline):
     """Photos of one colour, drag-and-drop ordered; for the catalog's colour inline."""
 
     model = ProductPhoto
@@ -269,7 +316,7 @@ class ProductPhotoInline(TranslationInlineModelAdmin, nested_admin.NestedTabular
     verbose_name_plural = f"photos (at most {MAX_PHOTOS_PER_COLOUR}; drag to reorder)"
 
     def get_queryset(self, request):
-        return (super().get_queryset(request).select_related("asset")
+        return (super().get_queryset(request).select_related("asset", "colour")
                 .prefetch_related(thumbnail_prefetch("asset__renditions")))
 
     @admin.display(description="")
@@ -292,6 +339,7 @@ class VideoInlineForm(forms.ModelForm):
         for name in ("video", "poster"):
             if name in self.fields:
                 self.fields[name].required = False
+        _label_assets_of(self, "video", "poster")
 
     def has_changed(self):
         return super().has_changed() or any(
@@ -325,7 +373,7 @@ class VideoInlineForm(forms.ModelForm):
         return super().save(commit)
 
 
-class ProductVideoInline(nested_admin.NestedStackedInline):
+class ProductVideoInline(AssetFieldsInlineMixin, nested_admin.NestedStackedInline):
     model = ProductVideo
     form = VideoInlineForm
     fields = ("previews", ("video_upload", "video"), ("poster_upload", "poster"))
@@ -334,6 +382,10 @@ class ProductVideoInline(nested_admin.NestedStackedInline):
     max_num = 1
     extra = 0
     verbose_name = verbose_name_plural = "video"
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request).select_related("video", "poster")
+                .prefetch_related(thumbnail_prefetch("poster__renditions")))
 
     @admin.display(description="")
     def previews(self, obj):
@@ -354,6 +406,7 @@ class SocialImageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "asset" in self.fields:
             self.fields["asset"].required = False
+        _label_assets_of(self, "asset")
 
     def has_changed(self):
         return super().has_changed() or bool(self.files.get(self.add_prefix("upload")))
@@ -381,7 +434,8 @@ class SocialImageForm(forms.ModelForm):
         return super().save(commit)
 
 
-class SocialImageInline(TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+class SocialImageInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
+                        nested_admin.NestedTabularInline):
     model = SocialImage
     form = SocialImageForm
     fields = ("preview", "upload", "asset", "ratio", "focal_x", "focal_y", "alt_text", "position")
@@ -403,3 +457,33 @@ class SocialImageInline(TranslationInlineModelAdmin, nested_admin.NestedTabularI
 
         url = rendition_url(asset=obj.asset, spec=f"{obj.spec}|format-webp", generate=True)
         return format_html('<img src="{}" alt="" style="max-height:96px">', url)
+
+
+# ----------------------------------------------------------------------------- product admin
+class ProductMediaAdminMixin:
+    """For the product admin: a cover thumbnail column (``cover``) in the list, in the list's
+    own query, and files uploaded on the product page removed from storage if its save fails.
+    """
+
+    def get_queryset(self, request):
+        return products_with_cover(super().get_queryset(request))
+
+    @admin.display(description="photo")
+    def cover(self, obj):
+        url = cover_thumbnail_url(obj)
+        if url:
+            return format_html('<img src="{}" alt="" style="max-height:60px;max-width:48px;'
+                               'object-fit:contain;background:#f4f4f4">', url)
+        if getattr(obj, "cover_asset_id", None):
+            from media.tasks import renditions_generate_task
+
+            renditions_generate_task.delay(obj.cover_asset_id,
+                                           [media_settings.get("MEDIA_THUMBNAIL_SPEC")])
+            return format_html('<span class="help">{}</span>', "thumbnail on its way…")
+        return format_html('<span class="help">{}</span>', "no photo")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Inline uploads are stored while the page saves: if the save then fails, the
+        # database rolls back and this removes the files it had written.
+        with stored_files_rollback():
+            return super().changeform_view(request, object_id, form_url, extra_context)

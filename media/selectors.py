@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from media import conf as media_settings
 from media.models import Asset, ProductPhoto, Rendition
@@ -69,3 +70,27 @@ def thumbnail_url(asset: Asset) -> str | None:
     if prefetched is not None:
         return prefetched[0].url if prefetched else None
     return rendition_url(asset=asset, spec=media_settings.get("MEDIA_THUMBNAIL_SPEC"))
+
+
+def products_with_cover(products: QuerySet) -> QuerySet:
+    """Annotate products with their cover photo: the first photo of the first colour.
+
+    ``cover_asset_id`` is that photo's asset and ``cover_thumbnail`` the storage name of its
+    admin thumbnail (None while it is being made), in the list's own query.
+    """
+    spec = canonical_spec(media_settings.get("MEDIA_THUMBNAIL_SPEC"))
+    first_photo = (ProductPhoto.objects.filter(colour__product=OuterRef("pk"))
+                   .order_by("colour__position", "colour_id", "position", "id"))
+    cover_thumbnail = Rendition.objects.filter(
+        spec=spec,
+        asset_id=Subquery(ProductPhoto.objects.filter(colour__product=OuterRef(OuterRef("pk")))
+                          .order_by("colour__position", "colour_id", "position", "id")
+                          .values("asset_id")[:1]),
+    ).values("file")[:1]
+    return products.annotate(cover_asset_id=Subquery(first_photo.values("asset_id")[:1]),
+                             cover_thumbnail=Subquery(cover_thumbnail))
+
+
+def cover_thumbnail_url(product) -> str | None:
+    name = getattr(product, "cover_thumbnail", None)
+    return default_storage.url(name) if name else None

@@ -1,0 +1,194 @@
+"""Media on the merchandiser's product page and list, as a browser posts them."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from media import conf as media_settings
+from media.models import MAX_PHOTOS_PER_COLOUR, Asset, ProductPhoto, ProductVideo, SocialImage
+from media.selectors import colour_photos
+from media.services import photo_add, renditions_generate
+from tests import factories
+from tests.forms import add_inline_row, errors_of, form_data
+from tests.media import builders
+
+pytestmark = pytest.mark.django_db
+
+PHOTOS = "colours-0-photos"
+
+
+def change_url(product):
+    return reverse("admin:catalog_product_change", args=[product.pk])
+
+
+def jpeg(i: int) -> bytes:
+    return builders.jpeg(colour=(20 + 23 * i, 60, 90))
+
+
+@pytest.fixture
+def colour(db):
+    product = factories.ProductFactory(style_code="WD-24-0193", name="Long linen dress")
+    return factories.ColourFactory(product=product, code="RED", name="Red")
+
+
+def add_photos(colour, count: int, start: int = 0) -> list[ProductPhoto]:
+    photos = [photo_add(colour=colour, file=SimpleUploadedFile(f"p{i}.jpg", jpeg(i)))
+              for i in range(start, start + count)]
+    for photo in photos:
+        renditions_generate(asset=photo.asset, specs=[media_settings.get("MEDIA_THUMBNAIL_SPEC")])
+    return photos
+
+
+def load(client, product) -> dict:
+    response = client.get(change_url(product))
+    assert response.status_code == 200
+    return form_data(response)
+
+
+def test_product_list_shows_each_cover_thumbnail_in_a_fixed_number_of_queries(admin_client,
+                                                                             colour):
+    add_photos(colour, 2)
+    url = reverse("admin:catalog_product_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url).status_code == 200
+    for i in range(4):
+        other = factories.ColourFactory(product=factories.ProductFactory(), code="BLK")
+        add_photos(other, 1, start=10 + i)
+    factories.ProductFactory()  # no photo yet
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+    page = response.content.decode()
+    assert len(many) == len(few)
+    assert page.count('.webp" alt=""') == 5
+    assert "no photo" in page
+    # The cover is the first photo of the first colour.
+    first = colour_photos(colour).first().asset.renditions.get()
+    assert first.url in page
+
+
+def test_product_page_shows_photos_in_order_with_roles_and_alt_text(admin_client, colour):
+    photos = add_photos(colour, 3)
+    admin_client.get(change_url(colour.product))  # warm: the first page view fills caches
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(change_url(colour.product))
+    page = response.content.decode()
+    for photo in photos:
+        assert photo.asset.renditions.get().url in page
+    assert 'name="colours-0-photos-0-alt_text_fr"' in page
+    assert 'name="colours-0-photos-0-role"' in page
+    assert f"at most {MAX_PHOTOS_PER_COLOUR}" in page
+    add_photos(colour, 4, start=3)
+    with CaptureQueriesContext(connection) as more:
+        admin_client.get(change_url(colour.product))
+    assert len(more) == len(queries)  # thumbnails are prefetched, not read photo by photo
+
+
+def test_reorder_roles_and_alt_text_from_the_product_page(admin_client, colour):
+    first, second, third = add_photos(colour, 3)
+    data = load(admin_client, colour.product)
+    ids = [data[f"{PHOTOS}-{i}-id"] for i in range(3)]
+    assert ids == [str(first.pk), str(second.pk), str(third.pk)]
+    # Dragging the third photo to the top renumbers the positions.
+    for index, position in ((0, "1"), (1, "2"), (2, "0")):
+        data[f"{PHOTOS}-{index}-position"] = position
+    data[f"{PHOTOS}-2-role"] = "on_model"
+    data[f"{PHOTOS}-2-alt_text_en"] = "Red dress, worn"
+    data[f"{PHOTOS}-2-alt_text_fr"] = "Robe rouge, portée"
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    ordered = list(colour_photos(colour))
+    assert [p.pk for p in ordered] == [third.pk, first.pk, second.pk]
+    assert (ordered[0].role, ordered[0].alt_text_en, ordered[0].alt_text_fr) == (
+        "on_model", "Red dress, worn", "Robe rouge, portée")
+
+
+def test_upload_a_photo_on_the_product_page(admin_client, colour, on_commit):
+    data = load(admin_client, colour.product)
+    add_inline_row(data, PHOTOS, role="detail", alt_text_en="Seam detail", position="0")
+    data[f"{PHOTOS}-0-upload"] = SimpleUploadedFile("seam.jpg", jpeg(1))
+    with on_commit():
+        response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    photo = colour_photos(colour).get()
+    assert (photo.role, photo.alt_text_en, photo.asset.format) == ("detail", "Seam detail", "jpeg")
+    assert photo.asset.renditions.exists()  # the thumbnail was queued and made
+
+
+def test_eleventh_photo_on_the_product_page_is_refused_and_nothing_is_stored(
+        admin_client, colour, stored_files):
+    add_photos(colour, MAX_PHOTOS_PER_COLOUR)
+    files_before, assets_before = stored_files(), Asset.objects.count()
+    data = load(admin_client, colour.product)
+    index = add_inline_row(data, PHOTOS, role="detail", position="11")
+    data[f"{PHOTOS}-{index}-upload"] = SimpleUploadedFile("extra.jpg", jpeg(50))
+    response = admin_client.post(change_url(colour.product), data)
+    assert "at most 10" in errors_of(response)
+    assert ProductPhoto.objects.filter(colour=colour).count() == MAX_PHOTOS_PER_COLOUR
+    assert Asset.objects.count() == assets_before
+    assert stored_files() == files_before
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("broken.jpg", builders.jpeg()[:400], "truncated"),
+    ("logo.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "SVG"),
+    ("clip.jpg", None, "contains an MP4 video"),
+])
+def test_bad_photo_upload_on_the_product_page(admin_client, colour, stored_files, name, content,
+                                              message):
+    data = load(admin_client, colour.product)
+    add_inline_row(data, PHOTOS, role="front", position="0")
+    data[f"{PHOTOS}-0-upload"] = SimpleUploadedFile(name, content or builders.video())
+    response = admin_client.post(change_url(colour.product), data)
+    assert message.lower() in errors_of(response).lower()
+    assert not ProductPhoto.objects.exists() and not Asset.objects.exists()
+    assert stored_files() == set()
+
+
+def test_video_with_its_poster_from_the_product_page(admin_client, colour, stored_files):
+    product = colour.product
+    data = load(admin_client, product)
+    add_inline_row(data, "video")
+    data["video-0-video_upload"] = SimpleUploadedFile("look.webm", builders.video("webm"))
+    response = admin_client.post(change_url(product), data)
+    assert "A video needs a poster image." in errors_of(response)
+    assert not Asset.objects.exists() and stored_files() == set()
+
+    data["video-0-video_upload"] = SimpleUploadedFile("look.webm", builders.video("webm"))
+    data["video-0-poster_upload"] = SimpleUploadedFile("poster.jpg", jpeg(3))
+    response = admin_client.post(change_url(product), data)
+    assert response.status_code == 302, errors_of(response)
+    video = ProductVideo.objects.get(product=product)
+    assert (video.video.format, video.poster.format) == ("webm", "jpeg")
+
+
+def test_a_jpeg_named_mp4_is_not_a_video(admin_client, colour, stored_files):
+    data = load(admin_client, colour.product)
+    add_inline_row(data, "video")
+    data["video-0-video_upload"] = SimpleUploadedFile("look.mp4", jpeg(4))
+    data["video-0-poster_upload"] = SimpleUploadedFile("poster.jpg", jpeg(3))
+    response = admin_client.post(change_url(colour.product), data)
+    errors = errors_of(response)
+    assert "look.mp4" in errors or "MP4 or WebM" in errors, errors
+    assert not Asset.objects.exists() and stored_files() == set()
+
+
+def test_social_image_crops_from_the_product_page(admin_client, colour):
+    product = colour.product
+    data = load(admin_client, product)
+    for i, ratio in enumerate(("1x1", "4x5", "9x16")):
+        add_inline_row(data, "social_images", ratio=ratio, focal_x="50", focal_y="30",
+                       position=str(i), alt_text_en=f"Story {ratio}")
+        data[f"social_images-{i}-upload"] = SimpleUploadedFile("campaign.jpg",
+                                                               builders.jpeg(size=(600, 900)))
+    response = admin_client.post(change_url(product), data)
+    assert response.status_code == 302, errors_of(response)
+    crops = {s.ratio: s for s in SocialImage.objects.filter(product=product)}
+    assert set(crops) == {"1x1", "4x5", "9x16"}
+    assert len({s.asset_id for s in crops.values()}) == 1  # one image, three crops
+    page = admin_client.get(change_url(product)).content.decode()
+    sizes = {r.spec: (r.width, r.height) for r in crops["1x1"].asset.renditions.all()}
+    assert sizes["fill-1080x1080|focus-50x30|format-webp"] == (600, 600)
+    assert sizes["fill-1080x1350|focus-50x30|format-webp"] == (600, 750)
+    assert sizes["fill-1080x1920|focus-50x30|format-webp"] == (506, 900)
+    assert page.count("focus-50x30.format-webp.webp") == 3
