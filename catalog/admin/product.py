@@ -25,6 +25,12 @@ from catalog.services.products import (
     product_stale_message,
     product_version_check,
 )
+from media.admin import (
+    ProductMediaAdminMixin,
+    ProductPhotoInline,
+    ProductVideoInline,
+    SocialImageInline,
+)
 
 
 def live_rows(formset):
@@ -87,7 +93,7 @@ class ColourInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline
     model = Colour
     fields = ("code", "name", "position")
     sortable_field_name = "position"
-    inlines = [VariantInline]
+    inlines = [ProductPhotoInline, VariantInline]
     extra = 0
     fieldset_anchor = "Identity"
 
@@ -188,11 +194,16 @@ class CategoryTreeFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
-    SimpleHistoryAdmin, TabbedDjangoJqueryTranslationAdmin, nested_admin.NestedModelAdmin
+    ProductMediaAdminMixin,
+    SimpleHistoryAdmin,
+    TabbedDjangoJqueryTranslationAdmin,
+    nested_admin.NestedModelAdmin,
 ):
     form = ProductAdminForm
     change_form_template = "admin/catalog/product/change_form.html"
-    list_display = ("style_code", "name", "category", "brand", "season", "status", "updated_at")
+    list_display = ("cover", "style_code", "name", "category", "brand", "season", "status",
+                    "updated_at")
+    list_display_links = ("cover", "style_code")
     list_select_related = ("brand", "season", "category")
     list_filter = (CategoryTreeFilter, "season", "brand", "status")
     search_fields = (
@@ -206,7 +217,8 @@ class ProductAdmin(
     search_help_text = "Style code, name in any language, SKU or GTIN."
     list_per_page = 50
     readonly_fields = ("status", "version", "created_at", "updated_at")
-    inlines = [ColourInline, CompositionInline, SizeChartInline, ShippingInline]
+    inlines = [ColourInline, CompositionInline, SizeChartInline, ShippingInline,
+               ProductVideoInline, SocialImageInline]
     fieldsets = (
         ("Identity", {
             "fields": ("style_code", "name", "brand", "season", "category", "status",

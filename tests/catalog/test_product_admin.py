@@ -73,6 +73,8 @@ def test_add_colour_with_variants_and_a_composition(admin_client, dress):
     data[f"colours-{colour}-variants-0-size_label"] = "S"
     data[f"colours-{colour}-variants-0-sku"] = "WD-24-0193-BLK-S"
     data[f"colours-{colour}-variants-0-gtin"] = "4006381333931"
+    data[f"colours-{colour}-photos-TOTAL_FORMS"] = "0"  # the new colour's (empty) photo list
+    data[f"colours-{colour}-photos-INITIAL_FORMS"] = "0"
     response = admin_client.post(change_url(dress), data)
     assert response.status_code == 302, errors_of(response)
     variant = Variant.objects.get(sku="WD-24-0193-BLK-S")
@@ -245,6 +247,8 @@ def test_new_product_from_the_add_page(admin_client, dress):
     data[f"colours-{colour}-variants-0-size_label"] = "50"
     data[f"colours-{colour}-variants-0-sku"] = "MJ-BLK-50"
     data[f"colours-{colour}-variants-0-gtin"] = factories.valid_gtin(4242)
+    data[f"colours-{colour}-photos-TOTAL_FORMS"] = "0"  # the new colour's (empty) photo list
+    data[f"colours-{colour}-photos-INITIAL_FORMS"] = "0"
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
     assert response.status_code == 302, errors_of(response)
     product = Product.objects.get(style_code="MJ-25-0001")
