@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 
 
@@ -8,12 +6,11 @@ class ApiConfig(AppConfig):
     verbose_name = "Syndication API"
 
     def ready(self):
+        from catalog.signals import snapshots_changed
+
         from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
         from .webhooks.receivers import snapshots_changed_record_webhooks
 
-        if find_spec("catalog.signals") is not None:
-            from catalog.signals import snapshots_changed
-
-            snapshots_changed.connect(
-                snapshots_changed_record_webhooks, dispatch_uid="api.webhooks.outbox"
-            )
+        snapshots_changed.connect(
+            snapshots_changed_record_webhooks, dispatch_uid="api.webhooks.outbox"
+        )

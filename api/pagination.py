@@ -1,6 +1,6 @@
 """Cursor pagination over (updated_at, id): stable while rows are added or changed."""
 import base64
-from datetime import datetime
+from datetime import datetime, timezone as dt_timezone
 
 import orjson
 from django.conf import settings
@@ -54,7 +54,7 @@ def parse_updated_since(value: str | None) -> datetime | None:
             code="invalid_updated_since",
         )
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.utc)
+        moment = timezone.make_aware(moment, dt_timezone.utc)
     return moment
 
 

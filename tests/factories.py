@@ -1,5 +1,6 @@
 """factory-boy factories for the whole project; exposed as fixtures in conftest.py."""
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
@@ -11,6 +12,7 @@ from catalog.models import (
     CompositionLine,
     ContentProfile,
     Product,
+    ProductSnapshot,
     ReturnsPolicy,
     Season,
     ShippingRate,
@@ -179,3 +181,35 @@ class ChannelFactory(DjangoModelFactory):
     ]
     min_photos = 4
     renditions = ["fill-800x1000|format-webp", "max-2000"]
+
+
+class ProductSnapshotFactory(DjangoModelFactory):
+    """A published snapshot written directly, with a payload of the API's shape.
+
+    For volume (feeds, pagination, benchmarks); tests of what publishing freezes go through
+    catalog.services.publishing instead.
+    """
+
+    class Meta:
+        model = ProductSnapshot
+
+    channel = factory.SubFactory(ChannelFactory)
+    product = None
+    style_code = factory.Sequence(lambda n: f"SN-25-{n:05d}")
+    locale = "en"
+    version = 1
+    deleted = False
+    published_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.LazyAttribute(lambda s: s.published_at)
+    payload = factory.LazyAttribute(
+        lambda s: {
+            "style_code": s.style_code,
+            "name": f"Dress {s.style_code}",
+            "colours": [
+                {"code": "RED", "name": "Red", "photos": [],
+                 "variants": [{"sku": f"{s.style_code}-M", "gtin": "", "size": "M"}]}
+            ],
+            "published_at": s.published_at.isoformat(),
+            "version": s.version,
+        }
+    )

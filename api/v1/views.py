@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.http import parse_etags, urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -63,6 +63,11 @@ class ChannelApi(APIView):
             raise NotFound(f"No channel “{kwargs.get('channel')}”.", code="channel_not_found")
         self.channel = channel
         self.locale = self.resolve_locale(request.query_params.get("locale"))
+
+    def permission_denied(self, request, message=None, code=None):
+        if not request.successful_authenticator:
+            raise exceptions.NotAuthenticated(HasChannelToken.message)
+        super().permission_denied(request, message, code)
 
     def resolve_locale(self, value):
         locales = list(self.channel.locales or [])

@@ -1,0 +1,218 @@
+"""The product feed, detail, GTIN lookup and categories, through HTTP."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import ProductSnapshot
+from tests import factories
+
+from .conftest import make_product, publish, unpublish
+
+LIST = "/api/v1/channels/webshop/products/"
+
+
+def pull(api, url, **params):
+    """Follow `next` to the end; every item of every page."""
+    items, response = [], api.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        items += body["results"]
+        if not body["next"]:
+            return items
+        response = api.get(body["next"])
+
+
+def test_feed_serves_the_published_snapshot_as_stored(api, webshop, published):
+    body = api.get(LIST, {"locale": "fr"}).json()
+    stored = ProductSnapshot.objects.get(channel=webshop, locale="fr").payload
+    assert body == {"next": None, "results": [stored]}
+    item = body["results"][0]
+    assert item["style_code"] == published.style_code and item["name"] == "Robe en lin"
+    assert item["version"] == 1 and item["published_at"]
+    assert [c["name"] for c in item["colours"]] == ["Rouge", "Noir"]
+    assert api.get(LIST).json()["results"][0]["name"] == "Linen dress"  # first locale
+
+
+def test_drafts_and_working_copy_edits_are_never_visible(api, webshop, published):
+    make_product(name_en="Draft dress")  # never approved
+    published.name_en = "Edited after approval"
+    published.save()
+    factories.VariantFactory(colour=published.colours.first(), size_label="XL")
+    items = pull(api, LIST)
+    assert [i["name"] for i in items] == ["Linen dress"]
+    assert sum(len(c["variants"]) for c in items[0]["colours"]) == 3
+    detail = api.get(f"{LIST}{published.style_code}/").json()
+    assert detail["name"] == "Linen dress"
+
+
+def test_feed_pages_follow_a_stable_order_to_the_end(api, webshop):
+    moment = timezone.now()
+    # Several rows share a timestamp: the id breaks the tie.
+    factories.ProductSnapshotFactory.create_batch(
+        7, channel=webshop, published_at=moment, updated_at=moment
+    )
+    factories.ProductSnapshotFactory.create_batch(5, channel=webshop)
+    expected = list(
+        ProductSnapshot.objects.order_by("updated_at", "id").values_list("style_code", flat=True)
+    )
+    items = pull(api, LIST, page_size=3)
+    assert [i["style_code"] for i in items] == expected
+    first = api.get(LIST, {"page_size": 3}).json()
+    assert "page_size=3" in first["next"] and "locale=en" in first["next"]
+    assert first["next"].startswith("http://testserver/api/v1/channels/webshop/products/?")
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(
+    api, webshop, django_assert_max_num_queries
+):
+    factories.ProductSnapshotFactory.create_batch(60, channel=webshop)
+    api.get(LIST)  # the token's last use is written once a minute, not here
+    for size in (1, 10, 60):
+        with django_assert_max_num_queries(2):
+            body = api.get(LIST, {"page_size": size}).json()
+        assert len(body["results"]) == size
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1000000", "abc", "1.5", "", " 3x"])
+def test_page_size_out_of_range_or_malformed_is_400(api, webshop, value):
+    response = api.get(f"{LIST}?page_size={value}")
+    if value == "":
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_page_size"
+    assert "page_size must be" in body["detail"] and "1000" in body["detail"]
+
+
+def test_page_size_at_the_limit_is_served(api, webshop):
+    assert api.get(LIST, {"page_size": 1000}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value", ["yesterday", "2025-13-01T00:00:00Z", "2025-01-01T25:00:00", "1", "2025-02-30"]
+)
+def test_malformed_updated_since_is_400(api, webshop, value):
+    response = api.get(LIST, {"updated_since": value})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_updated_since"
+    assert "ISO-8601" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "eyJ4IjoxfQ", "WyIyMDI1LTAxLTAxIiwgLTFd", "W10", "%00", "\u00e9"]
+)
+def test_bad_cursor_is_400(api, webshop, cursor):
+    factories.ProductSnapshotFactory(channel=webshop)
+    response = api.get(LIST, {"cursor": cursor})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+
+
+def test_unknown_locale_is_400_listing_the_channels_locales(api, webshop):
+    for path in (LIST, f"{LIST}X-1/", "/api/v1/channels/webshop/categories/"):
+        response = api.get(path, {"locale": "pl"})  # a catalog locale, not this channel's
+        assert response.status_code == 400
+        body = response.json()
+        assert body["code"] == "invalid_locale" and body["valid_locales"] == ["en", "fr"]
+        assert "Valid locales: en, fr." in body["detail"]
+
+
+def test_delta_lists_changes_since_with_tombstones(api, webshop):
+    old, kept, gone = make_product(), make_product(), make_product()
+    for product in (old, kept, gone):
+        publish(product, webshop)
+    since = timezone.now()
+    ProductSnapshot.objects.filter(style_code=old.style_code).update(
+        updated_at=since - timedelta(hours=1)
+    )
+    publish(kept, webshop)
+    unpublish(gone, webshop)
+    delta = pull(api, LIST, updated_since=since.isoformat())
+    assert [(i["style_code"], i.get("deleted", False), i["version"]) for i in delta] == [
+        (kept.style_code, False, 2), (gone.style_code, True, 2),
+    ]
+    assert delta[1] == {"style_code": gone.style_code, "deleted": True, "version": 2}
+    # The full feed lists what is published, never tombstones.
+    assert {i["style_code"] for i in pull(api, LIST)} == {old.style_code, kept.style_code}
+    # "+" sent unescaped arrives as a space, and naive times are UTC.
+    plus = since.astimezone(timezone.get_fixed_timezone(60)).isoformat().replace("+", " ")
+    assert len(pull(api, f"{LIST}?updated_since={plus}")) == 2
+    naive = since.replace(tzinfo=None).isoformat()
+    assert len(pull(api, LIST, updated_since=naive)) == 2
+
+
+def test_detail_has_a_strong_etag_and_304(api, webshop, published):
+    url = f"{LIST}{published.style_code}/"
+    first = api.get(url, {"locale": "fr"})
+    assert first.status_code == 200 and first.json()["name"] == "Robe en lin"
+    etag = first["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert api.get(url, {"locale": "en"})["ETag"] != etag
+    again = api.get(url, {"locale": "fr"}, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    listed = api.get(url, {"locale": "fr"}, HTTP_IF_NONE_MATCH=f'"other", {etag}')
+    assert listed.status_code == 304
+    publish(published, webshop)
+    fresh = api.get(url, {"locale": "fr"}, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag and fresh.json()["version"] == 2
+
+
+def test_detail_of_unknown_or_unpublished_product_is_404(api, webshop, published):
+    assert api.get(f"{LIST}NOPE-1/").json()["code"] == "product_not_found"
+    unpublish(published, webshop)
+    response = api.get(f"{LIST}{published.style_code}/")
+    assert response.status_code == 404
+
+
+def test_gtin_finds_the_product_and_marks_the_variant(api, webshop, published):
+    variant = published.colours.get(code="BLK").variants.get()
+    for scanned in (variant.gtin, variant.gtin_display):
+        response = api.get(f"/api/v1/channels/webshop/gtin/{scanned}/", {"locale": "fr"})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["gtin"] == variant.gtin
+        assert body["variant"] == {
+            "sku": variant.sku, "gtin": variant.gtin, "size": "M",
+            "colour_code": "BLK", "colour": "Noir",
+        }
+        assert body["product"]["style_code"] == published.style_code
+
+
+def test_gtin_unknown_unpublished_or_malformed(api, webshop, published):
+    unknown = api.get("/api/v1/channels/webshop/gtin/5901234123457/")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "gtin_not_found"
+    late = factories.VariantFactory(colour=published.colours.first(), size_label="XL")
+    assert api.get(f"/api/v1/channels/webshop/gtin/{late.gtin}/").status_code == 404
+    draft = make_product()
+    gtin = draft.colours.first().variants.first().gtin
+    assert api.get(f"/api/v1/channels/webshop/gtin/{gtin}/").status_code == 404
+    for bad in ("5901234123458", "abc", "12345"):
+        response = api.get(f"/api/v1/channels/webshop/gtin/{bad}/")
+        assert response.status_code == 400 and response.json()["code"] == "invalid_gtin"
+    assert "check digit" in api.get("/api/v1/channels/webshop/gtin/5901234123458/").json()["detail"]
+
+
+def test_categories_with_translated_names(api, webshop, django_assert_max_num_queries):
+    women = factories.CategoryFactory(name_en="Women", name_fr="Femme", slug="women")
+    dresses = factories.CategoryFactory(
+        parent=women, name_en="Dresses", name_fr="Robes", slug="dresses"
+    )
+    factories.CategoryFactory(parent=dresses, name_en="Long dresses", name_fr="", slug="long")
+    api.get(LIST)
+    with django_assert_max_num_queries(2):
+        body = api.get("/api/v1/channels/webshop/categories/", {"locale": "fr"}).json()
+    assert body["locale"] == "fr"
+    assert [(c["name"], c["depth"], c["path"]) for c in body["results"]] == [
+        ("Femme", 1, ["Femme"]),
+        ("Robes", 2, ["Femme", "Robes"]),
+        ("Long dresses", 3, ["Femme", "Robes", "Long dresses"]),
+    ]
+    assert body["results"][1]["parent"] == women.pk
+
+
+def test_unknown_api_address_is_json_404(api):
+    response = api.get("/api/v2/whatever/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
