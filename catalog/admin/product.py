@@ -17,6 +17,7 @@ from catalog.models import (
     Variant,
     validate_composition,
 )
+from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models.fields import gtin_normalize
 from catalog.selectors import category_path_labels
 from catalog.services.products import (
@@ -194,13 +195,14 @@ class CategoryTreeFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
+    ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
     SimpleHistoryAdmin,
     TabbedDjangoJqueryTranslationAdmin,
     nested_admin.NestedModelAdmin,
 ):
     form = ProductAdminForm
-    change_form_template = "admin/catalog/product/change_form.html"
+    change_form_template = "admin/catalog/product/workflow_change_form.html"
     list_display = ("cover", "style_code", "name", "category", "brand", "season", "status",
                     "updated_at")
     list_display_links = ("cover", "style_code")

@@ -1,0 +1,156 @@
+"""The workflow through the admin, as people use it: buttons, bulk actions, refusals, history."""
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from catalog.models import Product, ProductSnapshot
+from catalog.services.workflow import product_submit
+from tests import factories
+from tests.workflow.conftest import make_complete_product
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:catalog_product_changelist")
+
+
+def change_url(product):
+    return reverse("admin:catalog_product_change", args=[product.pk])
+
+
+def workflow_url(product, action):
+    return reverse("admin:catalog_product_workflow", args=[product.pk, action])
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def status(product):
+    return Product.objects.get(pk=product.pk).status
+
+
+def test_buttons_follow_role_and_state(client, complete_product, merchandiser, content_manager):
+    client.force_login(merchandiser)
+    page = client.get(change_url(complete_product)).content.decode()
+    assert "Submit for review" in page and "Approve and publish" not in page
+
+    product_submit(product=complete_product, user=merchandiser)
+    client.force_login(content_manager)
+    page = client.get(change_url(complete_product)).content.decode()
+    assert "Approve and publish" in page and "Reject" in page
+    assert "Submit for review" not in page
+
+
+def test_submit_then_approve_from_the_product_page(client, complete_product, screens,
+                                                   merchandiser, content_manager):
+    client.force_login(merchandiser)
+    response = client.post(workflow_url(complete_product, "submit"))
+    assert response.status_code == 302 and status(complete_product) == "in_review"
+
+    client.force_login(content_manager)
+    form = client.get(workflow_url(complete_product, "approve"))
+    assert form.status_code == 200 and "Store screens" in form.content.decode()
+    response = client.post(workflow_url(complete_product, "approve"),
+                           {"channels": [screens.pk], "comment": "Ready"})
+    assert response.status_code == 302
+    assert status(complete_product) == "approved"
+    assert ProductSnapshot.objects.filter(channel=screens, deleted=False).count() == 2
+    assert any("approved" in m.lower() for m in texts(response))
+
+    # The product page shows the workflow history.
+    page = client.get(change_url(complete_product)).content.decode()
+    assert "workflow history" in page.lower() and "Ready" in page
+
+
+def test_refused_approval_lists_the_reasons(client, screens, merchandiser, content_manager):
+    product = make_complete_product(photos=0)
+    product_submit(product=product, user=merchandiser)
+    client.force_login(content_manager)
+    response = client.post(workflow_url(product, "approve"), {"channels": [screens.pk]})
+    assert response.status_code == 302
+    message = " ".join(texts(response))
+    assert "incomplete for Store screens" in message and "photo" in message.lower()
+    assert status(product) == "in_review" and not ProductSnapshot.objects.exists()
+
+
+def test_reject_needs_a_comment(client, complete_product, merchandiser, content_manager):
+    product_submit(product=complete_product, user=merchandiser)
+    client.force_login(content_manager)
+    response = client.post(workflow_url(complete_product, "reject"), {"comment": ""})
+    assert response.status_code == 200
+    assert "a comment is required" in response.content.decode()
+    assert status(complete_product) == "in_review"
+
+    client.post(workflow_url(complete_product, "reject"), {"comment": "Photos are blurry."})
+    assert status(complete_product) == "draft"
+    assert complete_product.transitions.first().comment == "Photos are blurry."
+
+
+def test_a_forged_transition_without_permission_is_forbidden(client, complete_product,
+                                                             merchandiser, translator):
+    product_submit(product=complete_product, user=merchandiser)
+    client.force_login(merchandiser)
+    assert client.post(workflow_url(complete_product, "approve"), {}).status_code == 403
+    assert client.post(workflow_url(complete_product, "archive"), {}).status_code == 403
+    client.force_login(translator)
+    assert client.post(workflow_url(complete_product, "submit")).status_code in (302, 403)
+    assert status(complete_product) == "in_review"
+
+
+def test_a_transition_from_the_wrong_state_says_why(client, complete_product, content_manager,
+                                                    screens):
+    client.force_login(content_manager)
+    response = client.post(workflow_url(complete_product, "approve"), {"channels": [screens.pk]})
+    assert "applies only to products that are" in " ".join(texts(response))
+    assert status(complete_product) == "draft"
+
+
+def test_bulk_submit_and_approve_in_the_list(client, screens, merchandiser, content_manager,
+                                             django_assert_max_num_queries):
+    products = [make_complete_product(photos=1) for _ in range(3)]
+    ids = [p.pk for p in products]
+    client.force_login(merchandiser)
+    response = client.post(CHANGELIST, {"action": "workflow_submit", "_selected_action": ids})
+    assert response.status_code == 302
+    assert set(Product.objects.values_list("status", flat=True)) == {"in_review"}
+
+    client.force_login(content_manager)
+    page = client.post(CHANGELIST, {"action": "workflow_approve", "_selected_action": ids})
+    assert page.status_code == 200 and "Store screens" in page.content.decode()
+    response = client.post(CHANGELIST, {"action": "workflow_approve", "_selected_action": ids,
+                                        "workflow_confirm": "1", "channels": [screens.pk]})
+    assert response.status_code == 302
+    assert set(Product.objects.values_list("status", flat=True)) == {"approved"}
+    assert ProductSnapshot.objects.filter(deleted=False).count() == 6
+
+    # The list shows the status, filters by it, in a bounded number of queries.
+    for _ in range(5):
+        factories.ProductFactory()
+    with django_assert_max_num_queries(25):
+        listing = client.get(CHANGELIST, {"status__exact": "approved"})
+    assert listing.status_code == 200
+    assert len(listing.context["cl"].result_list) == 3
+
+
+def test_bulk_actions_offered_by_role(client, merchandiser, content_manager, complete_product):
+    client.force_login(merchandiser)
+    choices = dict(client.get(CHANGELIST).context["action_form"].fields["action"].choices)
+    assert "workflow_submit" in choices and "workflow_approve" not in choices
+    client.force_login(content_manager)
+    choices = dict(client.get(CHANGELIST).context["action_form"].fields["action"].choices)
+    assert {"workflow_approve", "workflow_reject", "workflow_archive",
+            "workflow_unpublish"} <= set(choices)
+    assert "workflow_submit" not in choices
+
+
+def test_bulk_reject_refusals_are_reported_per_product(client, merchandiser, content_manager,
+                                                       complete_product):
+    draft = factories.ProductFactory()
+    product_submit(product=complete_product, user=merchandiser)
+    client.force_login(content_manager)
+    response = client.post(CHANGELIST, {
+        "action": "workflow_reject", "_selected_action": [complete_product.pk, draft.pk],
+        "workflow_confirm": "1", "comment": "Redo the photos.",
+    })
+    messages = " ".join(texts(response))
+    assert f"{draft.style_code} is draft" in messages and "Rejected: 1 product" in messages
+    assert status(complete_product) == "draft"
