@@ -119,7 +119,7 @@ def register(rule_class: type[Rule]) -> type[Rule]:
 
 @register
 class PhotosRule(Rule):
-    field = ContentField.PHOTOS
+    field = ContentField.PHOTOS.value
 
     def run(self, facts, channel, locale, source):
         if not facts.colours:
@@ -139,7 +139,7 @@ class PhotosRule(Rule):
 
 @register
 class CompositionRule(Rule):
-    field = ContentField.COMPOSITION
+    field = ContentField.COMPOSITION.value
 
     def run(self, facts, channel, locale, source):
         if not facts.composition:
@@ -156,7 +156,7 @@ class CompositionRule(Rule):
 
 @register
 class FitRule(Rule):
-    field = ContentField.FIT
+    field = ContentField.FIT.value
 
     def run(self, facts, channel, locale, source):
         failures = []
@@ -171,7 +171,7 @@ class FitRule(Rule):
 
 @register
 class SizeChartRule(Rule):
-    field = ContentField.SIZE_CHART
+    field = ContentField.SIZE_CHART.value
 
     def run(self, facts, channel, locale, source):
         if not facts.chart_sizes:
@@ -189,7 +189,7 @@ class SizeChartRule(Rule):
 
 @register
 class DescriptionRule(Rule):
-    field = ContentField.DESCRIPTION
+    field = ContentField.DESCRIPTION.value
     per_locale = True
 
     def run(self, facts, channel, locale, source):
@@ -212,7 +212,7 @@ class DescriptionRule(Rule):
 
 @register
 class CareRule(Rule):
-    field = ContentField.CARE
+    field = ContentField.CARE.value
 
     def run(self, facts, channel, locale, source):
         if not facts.care_washing:
@@ -223,7 +223,7 @@ class CareRule(Rule):
 
 @register
 class ReturnsRule(Rule):
-    field = ContentField.RETURNS
+    field = ContentField.RETURNS.value
 
     def run(self, facts, channel, locale, source):
         if not facts.has_returns_policy:
@@ -234,7 +234,7 @@ class ReturnsRule(Rule):
 
 @register
 class ShippingRule(Rule):
-    field = ContentField.SHIPPING
+    field = ContentField.SHIPPING.value
 
     def run(self, facts, channel, locale, source):
         if not channel.markets:
@@ -252,7 +252,7 @@ class ShippingRule(Rule):
 class TranslationsRule(Rule):
     """Every translated text present in the locale, and written against the current source."""
 
-    field = ContentField.TRANSLATIONS
+    field = ContentField.TRANSLATIONS.value
     per_locale = True
 
     def run(self, facts, channel, locale, source):
@@ -301,7 +301,7 @@ class TranslationsRule(Rule):
 
 @register
 class VideoRule(Rule):
-    field = ContentField.VIDEO
+    field = ContentField.VIDEO.value
 
     def run(self, facts, channel, locale, source):
         if not facts.has_video:
@@ -312,7 +312,7 @@ class VideoRule(Rule):
 
 @register
 class SocialImagesRule(Rule):
-    field = ContentField.SOCIAL_IMAGES
+    field = ContentField.SOCIAL_IMAGES.value
 
     def run(self, facts, channel, locale, source):
         failures = [
@@ -325,7 +325,7 @@ class SocialImagesRule(Rule):
 
 @register
 class RatingsRule(Rule):
-    field = ContentField.RATINGS
+    field = ContentField.RATINGS.value
 
     def run(self, facts, channel, locale, source):
         if not facts.rating_count:

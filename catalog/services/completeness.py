@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.completeness.engine import CompletenessContext, evaluate, load_facts
@@ -100,14 +101,15 @@ def completeness_recompute(
 
     ``progress`` is called with the number of products done after each batch.
     """
-    context = CompletenessContext(channels=None if channels is None else list(channels))
+    channels = list(Channel.objects.all() if channels is None else channels)
+    if not channels:
+        return RecomputeSummary()
+    context = CompletenessContext(channels=channels)
     if product_ids is None:
         ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     else:
         ids = sorted(set(product_ids))
     summary = RecomputeSummary()
-    if not context.channels:
-        return summary
     for start in range(0, len(ids), batch_size):
         batch = ids[start:start + batch_size]
         summary.add(_recompute_batch(batch, context))
@@ -167,22 +169,29 @@ def completeness_schedule(*, product_ids: Iterable[int]) -> None:
 
 
 def completeness_schedule_scope(*, channel_ids: list[int] | None = None,
-                                category_path: str | None = None,
+                                category_paths: list[str] | None = None,
                                 brand_id: int | None = None) -> None:
-    """After the commit, recompute what a rule change touches, in a Celery task."""
+    """After the commit, recompute what a rule change touches, in a Celery task.
+
+    ``channel_ids``: only these channels; ``category_paths``: only products under these
+    categories; ``brand_id``: only the brand's products. Nothing given: the whole catalog.
+    """
     from catalog.tasks import completeness_recompute_scope_task
 
     transaction.on_commit(lambda: completeness_recompute_scope_task.delay(
-        channel_ids=channel_ids, category_path=category_path, brand_id=brand_id,
+        channel_ids=channel_ids, category_paths=category_paths, brand_id=brand_id,
     ))
 
 
 def completeness_recompute_scope(*, channel_ids: list[int] | None = None,
-                                 category_path: str | None = None,
+                                 category_paths: list[str] | None = None,
                                  brand_id: int | None = None) -> RecomputeSummary:
     products = Product.objects.all()
-    if category_path:
-        products = products.filter(category__path__startswith=category_path)
+    if category_paths is not None:
+        under = Q(pk__in=[])
+        for path in category_paths:
+            under |= Q(category__path__startswith=path)
+        products = products.filter(under)
     if brand_id:
         products = products.filter(brand_id=brand_id)
     channels = Channel.objects.filter(pk__in=channel_ids) if channel_ids else None
