@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from tqdm import tqdm
 
 from media.models import Asset, PhotoRole, ProductPhoto
 from media.services import asset_ingest, renditions_generate
@@ -199,3 +200,22 @@ def demo_photos_attach(*, colours: Iterable, photos_per_colour: int = 4,
         for asset in {a.pk: a for a in assets.values()}.values():
             renditions_generate(asset=asset, specs=renditions)
     return len(photos)
+
+
+def load_demo_photos(command, *, batch: int = 250) -> int:
+    """The ``load_demo`` step: every demo colour without photos gets four generated ones
+    (front, back, side, detail) and their admin thumbnails. Idempotent."""
+    from catalog.models import Colour
+    from media import conf as media_settings
+
+    colours = list(Colour.objects.filter(photos__isnull=True)
+                   .select_related("product__category").order_by("product_id", "position", "id"))
+    added = 0
+    thumbnail = [media_settings.get("MEDIA_THUMBNAIL_SPEC")]
+    for start in tqdm(range(0, len(colours), batch), desc="photos", unit="batch",
+                      disable=len(colours) <= batch, file=command.stderr._out):
+        added += demo_photos_attach(colours=colours[start:start + batch], renditions=thumbnail)
+    command.stdout.write(f"Demo photos: {ProductPhoto.objects.count()} photos ({added} new) of "
+                         f"{Asset.objects.filter(photos__isnull=False).distinct().count()} "
+                         "generated images.")
+    return added

@@ -35,3 +35,34 @@ def test_demo_photo_is_a_real_studio_jpeg():
     assert img.getpixel((20, 20))[0] > 200  # light backdrop
     red = img.getpixel((400, 700))
     assert red[0] > 2 * red[1], red  # the garment in its colour
+
+
+def test_load_demo_gives_every_colour_photos_and_thumbnails_idempotently(stored_files):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from catalog.models import Colour
+    from media import conf as media_settings
+    from media.models import Rendition
+
+    out = StringIO()
+    call_command("load_demo", products=4, no_admin=True, stdout=out, stderr=StringIO())
+    colours = Colour.objects.count()
+    assert colours and not Colour.objects.filter(photos__isnull=True).exists()
+    assert ProductPhoto.objects.count() == 4 * colours
+    first = colour_photos(Colour.objects.order_by("id").first())
+    assert [p.role for p in first] == ["front", "back", "side", "detail"]
+    assert all(p.alt_text_en and p.alt_text_fr for p in first)
+    # Every photo has the admin thumbnail; images are shared by content, stored once.
+    thumbnail = media_settings.get("MEDIA_THUMBNAIL_SPEC").replace(" ", "")
+    assets = Asset.objects.filter(photos__isnull=False).distinct()
+    assert assets.count() < ProductPhoto.objects.count()
+    assert Rendition.objects.filter(asset__in=assets).count() == assets.count()
+    assert {r.spec for r in Rendition.objects.all()} == {thumbnail}
+    assert "Demo photos:" in out.getvalue()
+
+    files = stored_files()
+    call_command("load_demo", products=4, no_admin=True, stdout=StringIO(), stderr=StringIO())
+    assert ProductPhoto.objects.count() == 4 * colours
+    assert stored_files() == files
