@@ -70,7 +70,9 @@ class Command(BaseCommand):
 
     def extra_steps(self):
         """Later capabilities (photos, workflow) add their demo steps here."""
-        return []
+        from media.demo import load_demo_photos
+
+        return [load_demo_photos]
 
     # Reference data -------------------------------------------------------------------
     def load_profiles(self):
