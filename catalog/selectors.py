@@ -84,3 +84,59 @@ def products_logistics(products) -> dict[int, dict]:
         shipping.update(by_product.get(product.id, {}))
         result[product.id] = {"returns_policy": policies.get(policy_id), "shipping": shipping}
     return result
+
+
+def translation_waiting(*, locales, product_ids=None) -> dict[int, dict[str, dict[str, list]]]:
+    """What waits for translation in `locales`, per product: {product id: {locale:
+    {"missing": [fields], "outdated": [fields]}}}, only for products with something waiting.
+
+    Missing: the English text exists, the translation does not. Outdated: the translation's
+    stamp was written against another English text. Colour names count as "colour_name".
+    A few queries whatever the number of products.
+    """
+    from django.conf import settings
+    from modeltranslation.utils import build_localized_fieldname as localized
+
+    from .models import Colour, Product, TranslationStamp, source_hash
+    from .translation import PRODUCT_TRANSLATED_FIELDS
+
+    locales = list(locales)
+    if not locales:
+        return {}
+    source = settings.SOURCE_LANGUAGE
+    products = Product.objects.order_by()
+    colours = Colour.objects.order_by()
+    stamps = TranslationStamp.objects.filter(locale__in=locales)
+    if product_ids is not None:
+        products = products.filter(pk__in=list(product_ids))
+        colours = colours.filter(product_id__in=list(product_ids))
+        stamps = stamps.filter(product_id__in=list(product_ids))
+    stamp_of = {(s[0], s[1], s[2], s[3]): s[4] for s in
+                stamps.values_list("product_id", "colour_id", "field", "locale", "source_hash")}
+    result: dict[int, dict[str, dict[str, list]]] = {}
+
+    def check(product_id, colour_id, name, label, row):
+        text = row[localized(name, source)]
+        if not text:
+            return
+        for locale in locales:
+            problem = None
+            if not row[localized(name, locale)]:
+                problem = "missing"
+            else:
+                stamp = stamp_of.get((product_id, colour_id, name, locale))
+                if stamp is not None and stamp != source_hash(text):
+                    problem = "outdated"
+            if problem:
+                state = result.setdefault(product_id, {}).setdefault(
+                    locale, {"missing": [], "outdated": []})
+                state[problem].append(label)
+
+    names = [localized(n, loc) for n in PRODUCT_TRANSLATED_FIELDS for loc in [source, *locales]]
+    for row in products.values("pk", *names):
+        for name in PRODUCT_TRANSLATED_FIELDS:
+            check(row["pk"], None, name, name, row)
+    colour_names = [localized("name", loc) for loc in [source, *locales]]
+    for row in colours.values("pk", "product_id", *colour_names):
+        check(row["product_id"], row["pk"], "name", "colour_name", row)
+    return result

@@ -1,1 +1,1 @@
-from . import channel, policies, product, taxonomy  # noqa: F401
+from . import channel, policies, product, taxonomy, translation  # noqa: F401

@@ -1,0 +1,284 @@
+"""The translator's workplace: the English source read-only beside the fields of their own
+locales, nothing else. What may be saved is enforced here, on the server: a POST carrying any
+other field (another locale, the source, anything that is not a translation) is refused whole.
+"""
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+from modeltranslation.utils import build_localized_fieldname
+
+from catalog.models import Colour, Product, ProductTranslation, TranslatorAssignment
+from catalog.selectors import translation_waiting
+from catalog.services.products import StaleProductError, product_save, product_version_check
+from catalog.services.translations import (
+    colour_translation_stamps_record,
+    translation_locales,
+    translation_texts_stored,
+)
+from catalog.translation import PRODUCT_TRANSLATED_FIELDS
+
+SOURCE = settings.SOURCE_LANGUAGE
+LOCALE_LABELS = dict(settings.LANGUAGES)
+# Keys every admin change form posts besides its fields.
+FORM_KEYS = {"csrfmiddlewaretoken", "loaded_version", "_save", "_continue", "_addanother",
+             "_popup", "_changelist_filters", "_to_field"}
+INLINE_PREFIX = "colours"
+
+
+def user_locales(user) -> list[str]:
+    """The locales `user` may translate into: their assignment; every one for a superuser."""
+    if user.is_superuser:
+        return translation_locales()
+    assignment = TranslatorAssignment.objects.filter(user=user).first()
+    return [loc for loc in translation_locales() if assignment and loc in assignment.locales]
+
+
+def _field(name: str, locale: str) -> str:
+    return build_localized_fieldname(name, locale)
+
+
+def allowed_keys(locales: list[str], colour_forms: int) -> set[str]:
+    keys = {_field(name, loc) for name in PRODUCT_TRANSLATED_FIELDS for loc in locales}
+    keys |= {f"{INLINE_PREFIX}-{key}" for key in ("TOTAL_FORMS", "INITIAL_FORMS",
+                                                  "MIN_NUM_FORMS", "MAX_NUM_FORMS")}
+    for i in range(colour_forms):
+        keys |= {f"{INLINE_PREFIX}-{i}-id", f"{INLINE_PREFIX}-{i}-product"}
+        keys |= {f"{INLINE_PREFIX}-{i}-{_field('name', loc)}" for loc in locales}
+    return keys | FORM_KEYS
+
+
+def refused_keys(post, locales: list[str]) -> list[str]:
+    """Keys of a POST that this translator may not send."""
+    try:
+        colour_forms = int(post.get(f"{INLINE_PREFIX}-TOTAL_FORMS", 0))
+    except ValueError:
+        return [f"{INLINE_PREFIX}-TOTAL_FORMS"]
+    allowed = allowed_keys(locales, min(colour_forms, 1000))
+    return sorted(key for key in post if key not in allowed)
+
+
+class TranslationForm(forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProductTranslation
+        fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            product_version_check(product_id=self.instance.pk,
+                                  expected_version=cleaned.get("loaded_version"))
+        except StaleProductError as exc:
+            raise ValidationError(exc.messages, code="stale") from None
+        return cleaned
+
+
+class ColourTranslationInline(admin.TabularInline):
+    model = Colour
+    fk_name = "product"
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name = "colour name"
+    verbose_name_plural = "colour names"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return bool(user_locales(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("catalog.view_producttranslation")
+
+    def get_fields(self, request, obj=None):
+        return ["code", "source_name", *(_field("name", loc) for loc in user_locales(request.user))]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "source_name"]
+
+    @admin.display(description="English")
+    def source_name(self, colour):
+        return getattr(colour, _field("name", SOURCE))
+
+
+def _source_display(name: str):
+    def show(self, obj):
+        text = getattr(obj, _field(name, SOURCE)) or "—"
+        return format_html('<div class="readonly" lang="en" style="white-space:pre-wrap">{}</div>',
+                           text)
+
+    show.short_description = f"{Product._meta.get_field(name).verbose_name} (English)"
+    show.__name__ = f"source_{name}"
+    return show
+
+
+class TranslationWaitingFilter(admin.SimpleListFilter):
+    title = "translation"
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for translation in my locales"),
+                ("missing", "Missing in my locales"), ("outdated", "Outdated in my locales")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        waiting = translation_waiting(locales=user_locales(request.user))
+        if self.value() == "waiting":
+            ids = [pk for pk, state in waiting.items() if state]
+        else:
+            ids = [pk for pk, state in waiting.items()
+                   if any(state_of.get(self.value()) for state_of in state.values())]
+        return queryset.filter(pk__in=ids)
+
+
+class ProductTranslationAdmin(admin.ModelAdmin):
+    form = TranslationForm
+    inlines = [ColourTranslationInline]
+    list_display = ("style_code", "source_name", "translation_state")
+    list_filter = (TranslationWaitingFilter, "status")
+    search_fields = ("style_code", "name_en")
+    list_per_page = 50
+    ordering = ("style_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and bool(user_locales(request.user))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=Product.Status.ARCHIVED)
+
+    @admin.display(description="name (English)", ordering="name_en")
+    def source_name(self, obj):
+        return obj.name_en
+
+    @admin.display(description="my locales")
+    def translation_state(self, obj):
+        state = self._waiting.get(obj.pk, {}) if hasattr(self, "_waiting") else {}
+        parts = []
+        for locale in self._locales:
+            problems = state.get(locale, {})
+            label = ("missing" if problems.get("missing") else
+                     "outdated" if problems.get("outdated") else "done")
+            parts.append((locale, label))
+        return format_html_join(" · ", "{}: {}", parts)
+
+    def changelist_view(self, request, extra_context=None):
+        # Computed once per page, for the rows shown (see get_changelist_instance).
+        self._locales = user_locales(request.user)
+        if not self._locales:
+            messages.warning(request, "No locale is assigned to you yet: ask a content manager.")
+        return super().changelist_view(request, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        ids = [p.pk for p in changelist.result_list]
+        self._waiting = translation_waiting(locales=self._locales, product_ids=ids)
+        return changelist
+
+    def get_fieldsets(self, request, obj=None):
+        locales = user_locales(request.user)
+        fieldsets = [(None, {"fields": ("style_code", "loaded_version")})]
+        for name in PRODUCT_TRANSLATED_FIELDS:
+            label = str(Product._meta.get_field(name).verbose_name).capitalize()
+            fieldsets.append((label, {
+                "fields": (f"source_{name}", *(_field(name, loc) for loc in locales)),
+            }))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("style_code", *(f"source_{name}" for name in PRODUCT_TRANSLATED_FIELDS))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        locales = user_locales(request.user)
+        kwargs["fields"] = ["loaded_version", *(_field(name, loc) for name in
+                                                PRODUCT_TRANSLATED_FIELDS for loc in locales)]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            locales = user_locales(request.user)
+            refused = refused_keys(request.POST, locales)
+            if refused:
+                names = ", ".join(LOCALE_LABELS.get(loc, loc) for loc in locales) or "no locale"
+                messages.error(request, (
+                    f"Refused, nothing was saved: you translate into {names} only, and the form "
+                    f"also carried {', '.join(refused[:12])}{'…' if len(refused) > 12 else ''}."
+                ))
+                return HttpResponseRedirect(request.path)
+        extra_context = {**(extra_context or {}),
+                         "translator_locales": user_locales(request.user)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # Saved through the product itself: only this translator's fields are copied, the
+        # version is checked, history and translation stamps are recorded.
+        product = Product.objects.get(pk=obj.pk)
+        for name in form.fields:
+            if name != "loaded_version":
+                setattr(product, name, form.cleaned_data[name])
+        product_save(product=product, expected_version=form.cleaned_data.get("loaded_version"),
+                     user=request.user)
+        obj.version = product.version
+
+    def save_formset(self, request, form, formset, change):
+        locales = user_locales(request.user)
+        names = {_field("name", loc) for loc in locales}
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for colour_form in formset.forms:
+            if not colour_form.has_changed() or not colour_form.instance.pk:
+                continue
+            colour = Colour.objects.get(pk=colour_form.instance.pk)
+            before = translation_texts_stored(Colour, colour.pk, ["name"])
+            for name in names & set(colour_form.cleaned_data):
+                setattr(colour, name, colour_form.cleaned_data[name])
+            colour._history_user = request.user
+            colour.save()
+            colour_translation_stamps_record(colour=colour, before=before, user=request.user)
+            formset.changed_objects.append((colour, sorted(names & set(colour_form.changed_data))))
+
+
+for _name in PRODUCT_TRANSLATED_FIELDS:
+    setattr(ProductTranslationAdmin, f"source_{_name}", _source_display(_name))
+admin.site.register(ProductTranslation, ProductTranslationAdmin)
+
+
+@admin.register(TranslatorAssignment)
+class TranslatorAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "locale_list")
+    search_fields = ("user__username",)
+    autocomplete_fields = ()
+    list_select_related = ("user",)
+
+    class form(forms.ModelForm):  # noqa: N801
+        locales = forms.MultipleChoiceField(
+            choices=[(code, LOCALE_LABELS[code]) for code in translation_locales()],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": "Assign at least one locale."},
+        )
+
+        class Meta:
+            model = TranslatorAssignment
+            fields = ("user", "locales")
+
+    @admin.display(description="locales")
+    def locale_list(self, obj):
+        return ", ".join(LOCALE_LABELS.get(code, code) for code in obj.locales)
