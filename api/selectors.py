@@ -1,8 +1,11 @@
 """Reads of published snapshots. Payloads come back as the stored JSON text, never re-parsed."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone as dt_timezone
 
+from django.db import connections
 from django.db.models import Q, TextField
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.db.models.functions import Cast
 from modeltranslation.utils import build_localized_fieldname
 
@@ -35,7 +38,7 @@ def snapshot_feed(
     updated_since: datetime | None = None,
     after: tuple[datetime, int] | None = None,
     limit: int,
-) -> list[FeedRow]:
+) -> tuple[list[FeedRow], bool]:
     """One page of a channel's feed in (updated_at, id) order, in one query.
 
     The full feed lists what is published; a delta (updated_since) also lists tombstones so
@@ -49,8 +52,27 @@ def snapshot_feed(
     if after is not None:
         at, pk = after
         rows = rows.filter(Q(updated_at__gt=at) | Q(updated_at=at, id__gt=pk))
-    rows = rows.order_by("updated_at", "id").values_list(*FEED_FIELDS)[:limit]
-    return [FeedRow(*row) for row in rows]
+    rows = rows.order_by("updated_at", "id").values_list(*FEED_FIELDS)[: limit + 1]
+    # Rows come as the driver gives them: converting 1,000 timestamps costs more than the
+    # query, and only the last one is needed (for the next cursor).
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    more = len(fetched) > limit
+    del fetched[limit:]
+    if fetched:
+        last = list(fetched[-1])
+        last[1] = _as_datetime(last[1])
+        last[4] = bool(last[4])
+        fetched[-1] = tuple(last)
+    return [FeedRow(*row) for row in fetched], more
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, str):  # SQLite stores text
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt_timezone.utc)
 
 
 def snapshot_get(*, channel: Channel, locale: str, style_code: str) -> FeedRow | None:

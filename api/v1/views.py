@@ -116,12 +116,10 @@ class ProductListApi(ChannelApi):
         page_size = parse_page_size(params.get("page_size"))
         updated_since = parse_updated_since(params.get("updated_since"))
         after = decode_cursor(params.get("cursor"))
-        rows = snapshot_feed(
+        rows, more = snapshot_feed(
             channel=self.channel, locale=self.locale, updated_since=updated_since,
-            after=after, limit=page_size + 1,
+            after=after, limit=page_size,
         )
-        more = len(rows) > page_size
-        rows = rows[:page_size]
         results = [
             orjson.Fragment(tombstone(row) if row.deleted else row.raw_payload) for row in rows
         ]

@@ -33,7 +33,7 @@ class Mirror:
             params["updated_since"] = self.since.isoformat()
         response = self.client.get(LIST, params)
         while True:
-            assert response.status_code == 200
+            assert response.status_code == 200, response.content
             body = response.json()
             for item in body["results"]:
                 if item.get("deleted"):
