@@ -17,6 +17,7 @@ from catalog.models import (
     Variant,
     validate_composition,
 )
+from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models.fields import gtin_normalize
 from catalog.selectors import category_path_labels
@@ -195,6 +196,7 @@ class CategoryTreeFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
+    ProductCompletenessAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
     SimpleHistoryAdmin,
@@ -263,7 +265,8 @@ class ProductAdmin(
         return formsets, inline_instances
 
     def save_model(self, request, obj, form, change):
-        product_save(product=obj, expected_version=form.cleaned_data.get("loaded_version"))
+        product_save(product=obj, expected_version=form.cleaned_data.get("loaded_version"),
+                     user=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

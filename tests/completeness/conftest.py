@@ -1,6 +1,10 @@
+import io
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
 
 from catalog.models import ContentProfile, ShippingRate
 from catalog.services.completeness import completeness_recompute
@@ -18,11 +22,21 @@ TEXTS = {
 }
 
 
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 50), (180, 30, 30)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+JPEG = _jpeg()
+
+
 def asset() -> Asset:
+    """A small real image in storage (thumbnails are made from it), cheaper than an upload."""
     digest = uuid.uuid4().hex * 2
-    return Asset.objects.create(kind="image", sha256=digest, file=f"originals/{digest}.jpg",
-                                format="JPEG", mime_type="image/jpeg", width=800, height=1000,
-                                byte_size=1000)
+    name = default_storage.save(f"originals/{digest}.jpg", ContentFile(JPEG))
+    return Asset.objects.create(kind="image", sha256=digest, file=name, format="JPEG",
+                                mime_type="image/jpeg", width=40, height=50, byte_size=len(JPEG))
 
 
 def add_photos(colour, count: int) -> None:

@@ -1,0 +1,196 @@
+"""Completeness where people work: list badges and filter, the product page panel, the dashboard."""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+
+from catalog.completeness.engine import locale_of
+from catalog.completeness.selectors import (
+    ANY_LOCALE,
+    completeness_badges,
+    completeness_badges_prefetch,
+    completeness_dashboard,
+    completeness_panel,
+    products_completeness_filter,
+)
+from catalog.models import Channel, Colour, Product, ProductCompleteness
+from catalog.selectors import category_path_labels
+from catalog.services.translations import (
+    colour_translation_stamps_record,
+    translation_confirm,
+    translation_texts_stored,
+)
+
+
+def filter_value(channel_code: str, locale: str, complete: bool) -> str:
+    return f"{channel_code}:{locale}:{'complete' if complete else 'incomplete'}"
+
+
+class CompletenessFilter(admin.SimpleListFilter):
+    """“Incomplete for Web shop in French”: one choice per channel x locale (or any locale)."""
+
+    title = "completeness"
+    parameter_name = "completeness"
+
+    def lookups(self, request, model_admin):
+        choices = []
+        for channel in Channel.objects.order_by("code"):
+            for complete in (False, True):
+                state = "Complete" if complete else "Incomplete"
+                choices.append((filter_value(channel.code, ANY_LOCALE, complete),
+                                f"{state} for {channel.name}"
+                                + (" (all locales)" if complete else " (any locale)")))
+                choices += [
+                    (filter_value(channel.code, loc, complete),
+                     f"{state} for {channel.name} in {locale_of(loc).label}")
+                    for loc in channel.locales
+                ]
+        return choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            channel_code, locale, state = self.value().split(":")
+        except ValueError:
+            return queryset.none()
+        if state not in ("complete", "incomplete"):
+            return queryset.none()
+        return products_completeness_filter(queryset, channel_code=channel_code, locale=locale,
+                                            complete=state == "complete")
+
+
+class ProductCompletenessAdminMixin:
+    """For the product admin: badge column, filter, panel and translation confirmation."""
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "completeness_badges"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), CompletenessFilter]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(completeness_badges_prefetch())
+
+    @admin.display(description="completeness")
+    def completeness_badges(self, obj):
+        return render_to_string("admin/catalog/product/completeness_badges.html",
+                                {"badges": completeness_badges(obj)})
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("<path:object_id>/translations/confirm/",
+                 self.admin_site.admin_view(self.translation_confirm_view),
+                 name="%s_%s_translation_confirm" % info),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["completeness_panel"] = completeness_panel(obj)
+            context["completeness_confirm_url"] = reverse(
+                "admin:catalog_product_translation_confirm", args=[obj.pk])
+            context["completeness_can_confirm"] = self.has_change_permission(request, obj)
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
+
+    def save_related(self, request, form, formsets, change):
+        # Colour names are translated in the colour inline: stamp what this save wrote.
+        before = {}
+        for formset in formsets:
+            if formset.model is Colour:
+                for colour_form in formset.forms:
+                    colour = colour_form.instance
+                    if colour.pk and colour_form.has_changed():
+                        before[colour.pk] = translation_texts_stored(Colour, colour.pk, ["name"])
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is Colour:
+                for colour in formset.new_objects:
+                    colour_translation_stamps_record(colour=colour, before=None, user=request.user)
+                for colour, _ in formset.changed_objects:
+                    colour_translation_stamps_record(colour=colour, before=before.get(colour.pk),
+                                                     user=request.user)
+
+    def translation_confirm_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        product = get_object_or_404(Product, pk=object_id)
+        if not (self.has_change_permission(request, product)
+                or hasattr(request.user, "translator_assignment")):
+            raise PermissionDenied
+        change_url = reverse("admin:catalog_product_change", args=[product.pk])
+        locale, fields = request.POST.get("locale", ""), request.POST.getlist("field")
+        try:
+            count = translation_confirm(product=product, locale=locale, fields=fields,
+                                        user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or "You may not confirm this translation.")
+        else:
+            messages.success(request, f"{count} {locale} translation(s) confirmed unchanged.")
+        return HttpResponseRedirect(change_url)
+
+
+@admin.register(ProductCompleteness)
+class CompletenessDashboardAdmin(admin.ModelAdmin):
+    """“Completeness” in the admin index: the dashboard by channel, locale and category."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("catalog.view_product")
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        data = completeness_dashboard()
+        products_url = reverse("admin:catalog_product_changelist")
+
+        def link(channel_code, locale, complete, category=None):
+            query = {"completeness": filter_value(channel_code, locale, complete)}
+            if category:
+                query["category"] = category
+            return f"{products_url}?{urlencode(query)}"
+
+        channels = [entry["channel"] for entry in data["channels"]]
+        for entry in data["channels"]:
+            code = entry["channel"].code
+            entry["rows"] = [
+                {"locale": locale, "cell": cell,
+                 "complete_url": link(code, locale.code, True),
+                 "incomplete_url": link(code, locale.code, False)}
+                for locale, cell in entry["locales"]
+            ]
+        labels = category_path_labels()
+        categories = [
+            {"label": labels.get(category_id, str(category_id)), "products": count,
+             "cells": [{"incomplete": data["incomplete"].get((category_id, c.pk), 0),
+                        "url": link(c.code, ANY_LOCALE, False, category_id)} for c in channels]}
+            for category_id, count in data["products_in"].items()
+        ]
+        categories.sort(key=lambda row: row["label"])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Completeness by channel, locale and category",
+            "channels": data["channels"],
+            "channel_list": channels,
+            "categories": categories,
+            "products_url": products_url,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/catalog/completeness/dashboard.html", context)

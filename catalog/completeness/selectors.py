@@ -1,0 +1,146 @@
+"""Completeness reads: badges for the product list, the product panel, filters, the dashboard."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+
+from catalog.models import Channel, Product, ProductCompleteness
+
+from .engine import locale_of
+
+ANY_LOCALE = "*"
+
+
+def completeness_badges_prefetch() -> Prefetch:
+    """The rows a product list needs for its badges, in one query for the whole page."""
+    rows = (ProductCompleteness.objects.select_related("channel")
+            .only("product_id", "locale", "score", "complete", "channel__code", "channel__name")
+            .order_by("channel__code", "locale"))
+    return Prefetch("completeness", queryset=rows, to_attr="completeness_rows")
+
+
+@dataclass
+class ChannelBadge:
+    code: str
+    name: str
+    score: int  # the worst locale's
+    scores: list[tuple[str, int]]
+
+    @property
+    def complete(self) -> bool:
+        return self.score == 100
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}: " + ", ".join(f"{loc} {score} %" for loc, score in self.scores)
+
+
+def completeness_badges(product: Product) -> list[ChannelBadge]:
+    """Per channel, from the prefetched rows (``completeness_badges_prefetch``)."""
+    rows = getattr(product, "completeness_rows", None)
+    if rows is None:
+        rows = product.completeness.select_related("channel").order_by("channel__code", "locale")
+    badges: dict[str, ChannelBadge] = {}
+    for row in rows:
+        badge = badges.setdefault(row.channel.code, ChannelBadge(row.channel.code,
+                                                                 row.channel.name, 100, []))
+        badge.scores.append((row.locale, row.score))
+        badge.score = min(badge.score, row.score)
+    return list(badges.values())
+
+
+@dataclass
+class PanelChannel:
+    channel: Channel
+    rows: list[ProductCompleteness]
+    common: list[dict] = field(default_factory=list)  # failing in every locale
+    by_locale: list[tuple[str, list[dict]]] = field(default_factory=list)
+
+
+def completeness_panel(product: Product) -> list[PanelChannel]:
+    """What is missing, per channel: failures common to all its locales once, then the rest."""
+    rows = list(product.completeness.select_related("channel").order_by("channel__code", "locale"))
+    grouped: dict[int, PanelChannel] = {}
+    for row in rows:
+        grouped.setdefault(row.channel_id, PanelChannel(row.channel, [])).rows.append(row)
+    for panel in grouped.values():
+        keys = [{(f["code"], f["target"]) for f in row.failures} for row in panel.rows]
+        common = set.intersection(*keys) if keys and len(keys) > 1 else set()
+        first = panel.rows[0].failures if panel.rows else []
+        panel.common = [f for f in first if (f["code"], f["target"]) in common]
+        for row in panel.rows:
+            own = [_with_actions(f, row.locale) for f in row.failures
+                   if (f["code"], f["target"]) not in common]
+            if own:
+                panel.by_locale.append((locale_of(row.locale).label, own))
+    return list(grouped.values())
+
+
+def _with_actions(failure: dict, locale: str) -> dict:
+    """A failure as the panel shows it: whether its message names the locale, what to confirm."""
+    code = failure["code"]
+    shown = {**failure, "per_locale_message": code.startswith(("translation.", "description.too"))}
+    if code.startswith("translation.outdated."):
+        _, _, confirm_locale, name = code.split(".", 3)
+        shown |= {"confirm_locale": confirm_locale, "confirm_field": name}
+    return shown
+
+
+def products_completeness_filter(queryset: QuerySet[Product], *, channel_code: str, locale: str,
+                                 complete: bool) -> QuerySet[Product]:
+    """Products (in)complete for a channel in a locale, or in any locale (``*``).
+
+    Complete for any locale means complete in all of them; incomplete, in at least one.
+    """
+    rows = ProductCompleteness.objects.filter(channel__code=channel_code)
+    if locale != ANY_LOCALE:
+        rows = rows.filter(locale=locale)
+    if complete:
+        has_rows = queryset.filter(pk__in=rows.values("product_id"))
+        return has_rows.exclude(pk__in=rows.filter(complete=False).values("product_id"))
+    return queryset.filter(pk__in=rows.filter(complete=False).values("product_id"))
+
+
+@dataclass
+class DashboardCell:
+    complete: int = 0
+    incomplete: int = 0
+    average: float | None = None
+
+    @property
+    def total(self) -> int:
+        return self.complete + self.incomplete
+
+    @property
+    def percent(self) -> int:
+        return (100 * self.complete // self.total) if self.total else 0
+
+
+def completeness_dashboard() -> dict:
+    """Counts by channel and locale, and by category and channel; a handful of queries."""
+    channels = list(Channel.objects.order_by("code"))
+    by_locale: dict[tuple[int, str], DashboardCell] = {}
+    for row in ProductCompleteness.objects.values("channel_id", "locale").annotate(
+        done=Count("pk", filter=Q(complete=True)), todo=Count("pk", filter=Q(complete=False)),
+        average=Avg("score"),
+    ):
+        by_locale[(row["channel_id"], row["locale"])] = DashboardCell(
+            row["done"], row["todo"], round(row["average"] or 0, 1))
+    incomplete = defaultdict(int)
+    for row in ProductCompleteness.objects.filter(complete=False).values(
+        "product__category_id", "channel_id"
+    ).annotate(n=Count("product_id", distinct=True)):
+        incomplete[(row["product__category_id"], row["channel_id"])] = row["n"]
+    products_in = dict(Product.objects.values("category_id").annotate(n=Count("pk"))
+                       .values_list("category_id", "n"))
+    return {
+        "channels": [
+            {"channel": c, "locales": [(locale_of(loc), by_locale.get((c.pk, loc), DashboardCell()))
+                                       for loc in c.locales]}
+            for c in channels
+        ],
+        "incomplete": incomplete,
+        "products_in": products_in,
+    }
