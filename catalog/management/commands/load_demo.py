@@ -70,9 +70,10 @@ class Command(BaseCommand):
 
     def extra_steps(self):
         """Later capabilities (photos, workflow) add their demo steps here."""
+        from catalog.demo_workflow import load_demo_workflow
         from media.demo import load_demo_photos
 
-        return [load_demo_photos]
+        return [load_demo_photos, load_demo_workflow]
 
     # Reference data -------------------------------------------------------------------
     def load_profiles(self):
