@@ -134,7 +134,17 @@ def completeness_for(product: Product, channel: Channel) -> list[ProductComplete
 _state = threading.local()
 
 
-def _pending() -> set[int]:
+def _pending(connection=None) -> set[int]:
+    """Products waiting for the commit of the current transaction on this thread.
+
+    When scheduling (``connection`` given) in another transaction than the pending set
+    belongs to, the set is started afresh: what a rolled-back transaction left is dropped.
+    """
+    if connection is not None:
+        blocks = connection.atomic_blocks
+        key = id(blocks[0]) if blocks else None
+        if getattr(_state, "key", None) != key:
+            _state.key, _state.ids = key, set()
     if not hasattr(_state, "ids"):
         _state.ids = set()
     return _state.ids
@@ -161,11 +171,10 @@ def completeness_schedule(*, product_ids: Iterable[int]) -> None:
     ids = {pk for pk in product_ids if pk}
     if not ids:
         return
-    _pending().update(ids)
-    connection = transaction.get_connection()
-    # One flush per transaction; a rolled-back one drops its callback, so look, don't remember.
-    if not any(callback is _flush for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_flush)
+    _pending(transaction.get_connection()).update(ids)
+    # The first flush after the commit takes every pending product; later ones find none.
+    # (Registered each time: a rolled-back savepoint drops the callbacks made inside it.)
+    transaction.on_commit(_flush)
 
 
 def completeness_schedule_scope(*, channel_ids: list[int] | None = None,
