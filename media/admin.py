@@ -274,6 +274,7 @@ class PhotoInlineForm(forms.ModelForm):
         # The asset of an upload is only known once it is stored (in save()).
         if self.cleaned_data.get("upload"):
             self._validate_unique = False
+        self.instance._photo_limit_checked = True  # by PhotoFormSet, deletions included
         super()._post_clean()
 
     def save(self, commit=True):

@@ -130,7 +130,9 @@ class ProductPhoto(models.Model):
     def clean(self):
         if self.asset_id and self.asset.kind != Asset.Kind.IMAGE:
             raise ValidationError({"asset": "A product photo must be an image."})
-        if self.colour_id:
+        # A form set that adds and removes photos in one save counts them itself (the rows it
+        # removes are still in the database at this point).
+        if self.colour_id and not getattr(self, "_photo_limit_checked", False):
             others = ProductPhoto.objects.filter(colour_id=self.colour_id).exclude(pk=self.pk)
             if others.count() >= MAX_PHOTOS_PER_COLOUR:
                 raise ValidationError(photo_limit_message(self.colour))

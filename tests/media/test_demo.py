@@ -58,8 +58,7 @@ def test_load_demo_gives_every_colour_photos_and_thumbnails_idempotently(stored_
     thumbnail = media_settings.get("MEDIA_THUMBNAIL_SPEC").replace(" ", "")
     assets = Asset.objects.filter(photos__isnull=False).distinct()
     assert assets.count() < ProductPhoto.objects.count()
-    assert Rendition.objects.filter(asset__in=assets).count() == assets.count()
-    assert {r.spec for r in Rendition.objects.all()} == {thumbnail}
+    assert Rendition.objects.filter(asset__in=assets, spec=thumbnail).count() == assets.count()
     assert "Demo photos:" in out.getvalue()
 
     files = stored_files()

@@ -192,3 +192,17 @@ def test_social_image_crops_from_the_product_page(admin_client, colour):
     assert sizes["fill-1080x1350|focus-50x30|format-webp"] == (600, 750)
     assert sizes["fill-1080x1920|focus-50x30|format-webp"] == (506, 900)
     assert page.count("focus-50x30.format-webp.webp") == 3
+
+
+def test_swap_a_photo_on_a_full_colour_in_one_save(admin_client, colour):
+    photos = add_photos(colour, MAX_PHOTOS_PER_COLOUR)
+    data = load(admin_client, colour.product)
+    data[f"{PHOTOS}-0-DELETE"] = "on"
+    index = add_inline_row(data, PHOTOS, role="front", position="0")
+    data[f"{PHOTOS}-{index}-upload"] = SimpleUploadedFile("new-front.jpg", jpeg(60))
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    remaining = list(colour_photos(colour))
+    assert len(remaining) == MAX_PHOTOS_PER_COLOUR
+    assert photos[0].pk not in {p.pk for p in remaining}
+    assert photos[0].asset_id in set(Asset.objects.values_list("id", flat=True))  # kept in the library
