@@ -8,11 +8,16 @@
 3. Each output is resampled (``reduce`` then Lanczos, through ``reducing_gap``) from the
    smallest image already in hand that covers its region at enough resolution, which is
    often a larger rendition made a moment before rather than the decoded source.
+4. Each output is encoded on a helper thread while the next one is resampled: Pillow's
+   encoders and resampling release the GIL, so one photo keeps two cores busy.
 """
 from __future__ import annotations
 
 import io
 import math
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, Sequence
 
@@ -34,6 +39,18 @@ from .specs import EXTENSIONS, MIME_TYPES, RenditionSpec
 # docs: from 3.0 the result is indistinguishable from a full Lanczos resample.
 REDUCING_GAP = 3.0
 RESAMPLE = Image.Resampling.LANCZOS
+ENCODE_THREADS = min(2, os.cpu_count() or 1)
+
+_encoders: ThreadPoolExecutor | None = None
+_encoders_lock = threading.Lock()
+
+
+def _encoder_pool() -> ThreadPoolExecutor:
+    global _encoders
+    with _encoders_lock:
+        if _encoders is None:
+            _encoders = ThreadPoolExecutor(ENCODE_THREADS, thread_name_prefix="rendition-encode")
+        return _encoders
 
 
 @dataclass
@@ -130,7 +147,8 @@ def render(fp: BinaryIO | str, specs: Sequence[RenditionSpec | str]) -> list[Ren
     base = decode(img, scale=max(frame.scale for frame in frames))
     pool = [_Source(base, (0.0, 0.0, float(width), float(height)))]
 
-    results: dict[int, RenderedImage] = {}
+    results: dict[int, Future[RenderedImage]] = {}
+    encoders = _encoder_pool()
     # Largest outputs first, so smaller ones can be resampled from them.
     for index in sorted(range(len(specs)), key=lambda i: -frames[i].scale):
         frame: Frame = frames[index]
@@ -142,5 +160,5 @@ def render(fp: BinaryIO | str, specs: Sequence[RenditionSpec | str]) -> list[Ren
         else:
             out = source.image.resize(frame.size, RESAMPLE, box=box, reducing_gap=REDUCING_GAP)
             pool.append(_Source(out, frame.box))
-        results[index] = _encode(out, specs[index], source_format)
-    return [results[i] for i in range(len(specs))]
+        results[index] = encoders.submit(_encode, out, specs[index], source_format)
+    return [results[i].result() for i in range(len(specs))]
