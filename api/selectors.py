@@ -25,6 +25,13 @@ class FeedRow:
     raw_payload: str
 
 
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    rows: list[tuple]  # (id, updated_at as text, style_code, version, deleted, payload text)
+    last: tuple[datetime, int] | None  # the cursor position after this page
+    more: bool
+
+
 def _snapshots(*, channel: Channel, locale: str):
     return ProductSnapshot.objects.filter(channel=channel, locale=locale).annotate(
         raw_payload=Cast("payload", output_field=TextField())
@@ -38,11 +45,13 @@ def snapshot_feed(
     updated_since: datetime | None = None,
     after: tuple[datetime, int] | None = None,
     limit: int,
-) -> tuple[list[FeedRow], bool]:
+) -> FeedPage:
     """One page of a channel's feed in (updated_at, id) order, in one query.
 
     The full feed lists what is published; a delta (updated_since) also lists tombstones so
-    that clients delete what was unpublished or archived.
+    that clients delete what was unpublished or archived. Rows come as the driver gives them
+    (the timestamp as text): converting a thousand values per page would cost more than the
+    query, and only the last row's timestamp is needed, for the next cursor.
     """
     rows = _snapshots(channel=channel, locale=locale)
     if updated_since is None:
@@ -51,26 +60,25 @@ def snapshot_feed(
         rows = rows.filter(updated_at__gte=updated_since)
     if after is not None:
         at, pk = after
-        rows = rows.filter(Q(updated_at__gt=at) | Q(updated_at=at, id__gt=pk))
-    rows = rows.order_by("updated_at", "id").values_list(*FEED_FIELDS)[: limit + 1]
-    # Rows come as the driver gives them: converting 1,000 timestamps costs more than the
-    # query, and only the last one is needed (for the next cursor).
+        # The >= bound lets the database start from the cursor in the feed index.
+        rows = rows.filter(updated_at__gte=at).filter(Q(updated_at__gt=at) | Q(id__gt=pk))
+    rows = (
+        rows.annotate(updated_at_text=Cast("updated_at", output_field=TextField()))
+        .order_by("updated_at", "id")
+        .values_list("id", "updated_at_text", "style_code", "version", "deleted", "raw_payload")
+    )[: limit + 1]
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     more = len(fetched) > limit
     del fetched[limit:]
-    if fetched:
-        last = list(fetched[-1])
-        last[1] = _as_datetime(last[1])
-        last[4] = bool(last[4])
-        fetched[-1] = tuple(last)
-    return [FeedRow(*row) for row in fetched], more
+    last = (_as_datetime(fetched[-1][1]), fetched[-1][0]) if fetched else None
+    return FeedPage(rows=fetched, last=last, more=more)
 
 
 def _as_datetime(value) -> datetime:
-    if isinstance(value, str):  # SQLite stores text
+    if isinstance(value, str):
         value = parse_datetime(value)
     return value if timezone.is_aware(value) else timezone.make_aware(value, dt_timezone.utc)
 

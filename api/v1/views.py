@@ -22,7 +22,6 @@ from api.pagination import (
 )
 from api.renderers import ORJSONRenderer
 from api.selectors import (
-    FeedRow,
     category_list,
     snapshot_feed,
     snapshot_for_gtin,
@@ -43,8 +42,8 @@ ERRORS = {
 LOCALE_ERROR = {400: OpenApiResponse(out.LocaleErrorSerializer, description="Bad parameter.")}
 
 
-def tombstone(row: FeedRow) -> bytes:
-    return orjson.dumps({"style_code": row.style_code, "deleted": True, "version": row.version})
+def tombstone(style_code: str, version: int) -> bytes:
+    return orjson.dumps({"style_code": style_code, "deleted": True, "version": version})
 
 
 class ChannelApi(APIView):
@@ -108,6 +107,10 @@ class ProductListApi(ChannelApi):
                 "page_size", int, description=f"1 to {settings.API_MAX_PAGE_SIZE}; default 100."
             ),
             OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link."),
+            OpenApiParameter(
+                "Link", str, OpenApiParameter.HEADER, response=[200],
+                description='The next page as `<url>; rel="next"`, absent on the last page.',
+            ),
         ],
         responses={200: out.ProductPageSerializer, **LOCALE_ERROR, **ERRORS},
     )
@@ -116,21 +119,25 @@ class ProductListApi(ChannelApi):
         page_size = parse_page_size(params.get("page_size"))
         updated_since = parse_updated_since(params.get("updated_since"))
         after = decode_cursor(params.get("cursor"))
-        rows, more = snapshot_feed(
+        page = snapshot_feed(
             channel=self.channel, locale=self.locale, updated_since=updated_since,
             after=after, limit=page_size,
         )
+        Fragment = orjson.Fragment
         results = [
-            orjson.Fragment(tombstone(row) if row.deleted else row.raw_payload) for row in rows
+            Fragment(tombstone(code, version) if deleted else payload)
+            for _, _, code, version, deleted, payload in page.rows
         ]
-        next_url = None
-        if more:
+        next_url, headers = None, {}
+        if page.more:
             query = {"locale": self.locale, "page_size": page_size}
             if updated_since is not None:
                 query["updated_since"] = updated_since.isoformat()
-            query["cursor"] = encode_cursor(rows[-1].updated_at, rows[-1].id)
+            query["cursor"] = encode_cursor(*page.last)
             next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
-        return Response({"next": next_url, "results": results})
+            # The same link as a header, for clients that stream the body (RFC 8288).
+            headers["Link"] = f'<{next_url}>; rel="next"'
+        return Response({"next": next_url, "results": results}, headers=headers)
 
 
 def snapshot_etag(*, channel: str, locale: str, style_code: str, version: int) -> str:
@@ -147,6 +154,10 @@ class ProductDetailApi(ChannelApi):
         parameters=[
             LOCALE_PARAMETER,
             OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "ETag", str, OpenApiParameter.HEADER, response=[200, 304],
+                description="Strong; changes with the channel, locale, style and version.",
+            ),
         ],
         responses={
             200: out.ProductSerializer,

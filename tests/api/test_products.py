@@ -62,6 +62,8 @@ def test_feed_pages_follow_a_stable_order_to_the_end(api, webshop):
     first = api.get(LIST, {"page_size": 3}).json()
     assert "page_size=3" in first["next"] and "locale=en" in first["next"]
     assert first["next"].startswith("http://testserver/api/v1/channels/webshop/products/?")
+    assert api.get(LIST, {"page_size": 3})["Link"] == f'<{first["next"]}>; rel="next"'
+    assert "Link" not in api.get(LIST, {"page_size": 12})
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(
