@@ -73,7 +73,7 @@ class Command(BaseCommand):
         from catalog.demo_workflow import load_demo_workflow
         from media.demo import load_demo_photos
 
-        return [load_demo_photos, load_demo_workflow]
+        return [load_demo_photos, load_demo_workflow, load_demo_completeness]
 
     # Reference data -------------------------------------------------------------------
     def load_profiles(self):
@@ -258,6 +258,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
         ))
+
+
+def load_demo_completeness(command) -> None:
+    """Translations in place count as found (not outdated), then every product's completeness."""
+    from django.core.management import call_command
+
+    from catalog.services.translations import translation_stamps_bootstrap
+
+    translation_stamps_bootstrap()
+    call_command("recompute_completeness", "--no-progress", stdout=command.stdout._out)
 
 
 SIZE_MODEL = {"women": "S", "men": "M", "kids": "116"}
