@@ -9,14 +9,16 @@ server on loopback serves the API. Measured:
 - feed:   a full pull following `next` links (page_size 1000), products/s, against the same
           rows read with raw SQL and dumped with orjson (the snapshot text as is), same run;
 - memory: peak resident memory of the server (master + workers) during the pull;
-- detail: requests/s and latency (p50, p95) of the product detail endpoint under a
-          concurrent threaded httpx client on loopback, for 200 and for 304 (If-None-Match).
+- detail: requests/s and latency (p50, p95) of the product detail endpoint under concurrent
+          load on loopback (wrk with a Lua script over random styles when Debian's wrk is
+          installed, else threaded httpx clients), for 200 and for 304 (If-None-Match).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -39,6 +41,7 @@ def django_env() -> dict:
         "DJANGO_DEBUG": "false",
         "DATABASE_URL": f"sqlite:///{DB}",
         "API_RATE_LIMIT": "100000000/minute",
+        "DATABASE_CONN_MAX_AGE": "60",  # as in production settings
     }
 
 
@@ -88,11 +91,13 @@ def payload(style_code: str, n: int, now) -> dict:
     }
 
 
-def prepare(products: int) -> tuple[str, list[str]]:
-    """A fresh database with `products` published snapshots; returns a token and the codes."""
+def prepare(products: int, reuse: bool) -> tuple[str, list[str], int]:
+    """A database with `products` published snapshots; returns a token, the codes, the channel."""
     OUT.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    keep = reuse and DB.exists()
+    if not keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB}{suffix}").unlink(missing_ok=True)
     os.environ.update(django_env())
     import django
 
@@ -102,6 +107,12 @@ def prepare(products: int) -> tuple[str, list[str]]:
 
     from api.services import channel_token_create
     from catalog.models import Channel, ProductSnapshot
+
+    if keep:
+        channel = Channel.objects.get(code="webshop")
+        codes = list(ProductSnapshot.objects.order_by("id").values_list("style_code", flat=True))
+        assert len(codes) == products, f"the kept database has {len(codes)} products"
+        return channel_token_create(channel=channel, name="bench").raw, codes, channel.pk
 
     call_command("migrate", verbosity=0)
     channel = Channel.objects.create(code="webshop", name="Web shop", locales=["en"])
@@ -166,23 +177,28 @@ class MemoryWatch(threading.Thread):
             time.sleep(0.02)
 
 
-def full_pull(base: str, token: str, page_size: int) -> tuple[int, float, int]:
+def full_pull(base: str, token: str, page_size: int, *, parse: bool) -> tuple[int, float, int]:
+    """Every page, following `next` (parse) or the Link header (bytes only, counted apart)."""
     import httpx
     import orjson
 
     headers = {"Authorization": f"Bearer {token}"}
-    count, pages = 0, 0
+    count, pages, size = 0, 0, 0
     started = time.perf_counter()
     with httpx.Client(headers=headers, timeout=60) as client:
         url = f"{base}/api/v1/channels/webshop/products/?page_size={page_size}"
         while url:
             response = client.get(url)
             response.raise_for_status()
-            body = orjson.loads(response.content)
-            count += len(body["results"])
             pages += 1
-            url = body["next"]
-    return count, time.perf_counter() - started, pages
+            size += len(response.content)
+            if parse:
+                body = orjson.loads(response.content)
+                count += len(body["results"])
+                url = body["next"]
+            else:
+                url = response.links.get("next", {}).get("url")
+    return count or None, time.perf_counter() - started, pages
 
 
 def detail_load(base, token, codes, *, etags: bool, requests: int, concurrency: int):
@@ -232,6 +248,53 @@ def detail_load(base, token, codes, *, etags: bool, requests: int, concurrency: 
     }
 
 
+WRK_SCRIPT = """
+local items = dofile("%(table)s")
+local token = "%(token)s"
+local etags = %(etags)s
+math.randomseed(%(seed)d)
+request = function()
+  local item = items[math.random(#items)]
+  local headers = {["Authorization"] = "Bearer " .. token}
+  if etags then headers["If-None-Match"] = item[2] end
+  return wrk.format("GET", item[1], headers)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%f %%f %%d %%d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95),
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def detail_load_wrk(base, token, codes, *, etags: bool, seconds: int, concurrency: int):
+    """The same load from wrk (C, two threads): the load generator costs little CPU."""
+    from api.v1.views import snapshot_etag
+
+    table = OUT / "detail_items.lua"
+    lines = ["return {"]
+    for code in codes:
+        etag = snapshot_etag(channel="webshop", locale="en", style_code=code, version=1)
+        path = f"/api/v1/channels/webshop/products/{code}/"
+        lines.append(f'{{"{path}", [[{etag}]]}},')
+    lines.append("}")
+    table.write_text("\n".join(lines))
+    script = OUT / "detail.lua"
+    script.write_text(WRK_SCRIPT % {"table": table, "token": token,
+                                    "etags": "true" if etags else "false", "seed": 7})
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "-s", str(script), base],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    requests, duration_us, p50_us, p95_us, bad_status, errors = line.split()[1:]
+    return {
+        "requests": int(requests), "rps": int(requests) / (int(duration_us) / 1e6),
+        "p50_ms": float(p50_us) / 1000, "p95_ms": float(p95_us) / 1000,
+        "statuses": f"non-2xx/3xx: {bad_status}, socket errors: {errors}",
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--products", type=int, default=20_000)
@@ -240,10 +303,14 @@ def main():
     parser.add_argument("--requests", type=int, default=4000, help="detail requests per mode")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--seconds", type=int, default=15, help="wrk duration per mode")
+    parser.add_argument("--python-client", action="store_true",
+                        help="load the detail endpoint with httpx threads even if wrk exists")
+    parser.add_argument("--reuse", action="store_true", help="keep the last run's database")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    token, codes, channel_id = prepare(args.products)
+    token, codes, channel_id = prepare(args.products, reuse=args.reuse)
     print(f"prepared {args.products} snapshots in {time.perf_counter() - t0:.1f} s")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "pim.wsgi", "-b", f"127.0.0.1:{args.port}",
@@ -260,28 +327,39 @@ def main():
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        full_pull(base, token, args.page_size)  # warm every worker's imports and caches
+        for _ in range(args.workers):  # warm every worker's imports and memory
+            full_pull(base, token, args.page_size, parse=False)
         watch = MemoryWatch(server.pid)
         idle = rss_kib(server_pids(server.pid))
         watch.start()
-        count, api_s, pages = full_pull(base, token, args.page_size)
+        count, parsed_s, pages = full_pull(base, token, args.page_size, parse=True)
+        _, streamed_s, _ = full_pull(base, token, args.page_size, parse=False)
         watch.running = False
         watch.join()
         raw_count, raw_s, raw_bytes = raw_dump(channel_id)
         assert count == raw_count == args.products, (count, raw_count)
-        api_rate, raw_rate = count / api_s, raw_count / raw_s
-        print(f"feed: API {api_rate:,.0f} products/s ({pages} pages, {api_s:.2f} s); "
-              f"raw SQL + orjson {raw_rate:,.0f} products/s ({raw_s:.2f} s, "
-              f"{raw_bytes / 1e6:.1f} MB); ratio {api_rate / raw_rate:.0%}")
+        raw_rate = raw_count / raw_s
+        print(f"raw SQL + orjson dump: {raw_rate:,.0f} products/s ({raw_s:.2f} s, "
+              f"{raw_bytes / 1e6:.1f} MB)")
+        for label, seconds in (("following Link headers", streamed_s),
+                               ("parsing every page with orjson", parsed_s)):
+            rate = count / seconds
+            print(f"feed over HTTP, client {label}: {rate:,.0f} products/s "
+                  f"({pages} pages, {seconds:.2f} s); ratio to raw {rate / raw_rate:.0%}")
         print(f"server memory: {idle / 1024:.0f} MiB idle, peak {watch.peak / 1024:.0f} MiB "
               f"during the pull (master + {args.workers} workers)")
+        use_wrk = shutil.which("wrk") and not args.python_client
         for etags in (False, True):
-            result = detail_load(base, token, codes, etags=etags, requests=args.requests,
-                                 concurrency=args.concurrency)
-            print(f"detail {'304' if etags else '200'}: {result['rps']:,.0f} requests/s, "
-                  f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms "
-                  f"({result['requests']} requests, {args.concurrency} clients, "
-                  f"statuses {result['statuses']})")
+            if use_wrk:
+                result = detail_load_wrk(base, token, codes, etags=etags, seconds=args.seconds,
+                                         concurrency=args.concurrency)
+            else:
+                result = detail_load(base, token, codes, etags=etags, requests=args.requests,
+                                     concurrency=args.concurrency)
+            print(f"detail {'304' if etags else '200'} ({'wrk' if use_wrk else 'httpx threads'}): "
+                  f"{result['rps']:,.0f} requests/s, p50 {result['p50_ms']:.1f} ms, "
+                  f"p95 {result['p95_ms']:.1f} ms ({result['requests']} requests, "
+                  f"{args.concurrency} connections, {result['statuses']})")
     finally:
         server.terminate()
         server.wait(timeout=20)
