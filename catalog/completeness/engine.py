@@ -181,7 +181,7 @@ def evaluate(facts: ProductFacts, context: CompletenessContext,
         base_total, base_failures = 0, []
         for rule in rules:
             if not rule.per_locale:
-                total, failures = rule.run(facts, channel, None, source)
+                total, failures = rule.run(facts, channel, None, source, required)
                 base_total += total
                 base_failures += failures
         for code in channel.locales:
@@ -189,7 +189,7 @@ def evaluate(facts: ProductFacts, context: CompletenessContext,
             total, failures = base_total, list(base_failures)
             for rule in rules:
                 if rule.per_locale:
-                    more, found = rule.run(facts, channel, locale, source)
+                    more, found = rule.run(facts, channel, locale, source, required)
                     total += more
                     failures += found
             passed = total - len(failures)

@@ -70,6 +70,7 @@ class ProductFacts:
     has_video: bool = False
     social_ratios: set[str] = field(default_factory=set)
     stamps: dict[tuple, str] = field(default_factory=dict)  # (colour_id, field, locale) -> hash
+    memo: dict = field(default_factory=dict)  # what rules share between channels
     source_hashes: dict[tuple, str] = field(default_factory=dict)  # (colour_id, field) -> hash
 
     def text(self, name: str, lang: str) -> str:
@@ -105,7 +106,8 @@ class Rule:
     per_locale = False
 
     def run(self, facts: ProductFacts, channel: ChannelRules, locale: Locale | None,
-            source: Locale) -> tuple[int, list[dict]]:
+            source: Locale, required: frozenset[str]) -> tuple[int, list[dict]]:
+        """``required``: the fields the channel and the product's category profile ask for."""
         raise NotImplementedError
 
 
@@ -121,7 +123,7 @@ def register(rule_class: type[Rule]) -> type[Rule]:
 class PhotosRule(Rule):
     field = ContentField.PHOTOS.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.colours:
             return 1, [failure("photos.no_colours", "No colour yet: add a colour and its photos.",
                                self.field, anchor="colours-group")]
@@ -141,7 +143,7 @@ class PhotosRule(Rule):
 class CompositionRule(Rule):
     field = ContentField.COMPOSITION.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.composition:
             return 1, [failure("composition.missing",
                                "No composition: list the fibres of each part.",
@@ -158,7 +160,7 @@ class CompositionRule(Rule):
 class FitRule(Rule):
     field = ContentField.FIT.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         failures = []
         if not facts.fit_type:
             failures.append(failure("fit.type_missing", "No fit type (slim, regular…).",
@@ -173,7 +175,7 @@ class FitRule(Rule):
 class SizeChartRule(Rule):
     field = ContentField.SIZE_CHART.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.chart_sizes:
             return 1, [failure("size_chart.missing", "No size chart.", self.field,
                                anchor="size_chart_rows-group")]
@@ -192,14 +194,18 @@ class DescriptionRule(Rule):
     field = ContentField.DESCRIPTION.value
     per_locale = True
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.text("description", source.suffix):
             return 1, [failure("description.missing", "No editorial description.", self.field,
                                anchor=f"id_description_{source.suffix}")]
         if channel.description_max_length is None:
             return 1, []
-        text = facts.text("description", locale.suffix) or facts.text("description", source.suffix)
-        length = text_length(text)
+        key = ("description_length", locale.code)
+        if key not in facts.memo:
+            text = (facts.text("description", locale.suffix)
+                    or facts.text("description", source.suffix))
+            facts.memo[key] = text_length(text)
+        length = facts.memo[key]
         if length > channel.description_max_length:
             return 2, [failure(
                 "description.too_long",
@@ -214,7 +220,7 @@ class DescriptionRule(Rule):
 class CareRule(Rule):
     field = ContentField.CARE.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.care_washing:
             return 1, [failure("care.washing_missing", "No washing symbol (ISO 3758).",
                                self.field, anchor="id_care_washing")]
@@ -225,7 +231,7 @@ class CareRule(Rule):
 class ReturnsRule(Rule):
     field = ContentField.RETURNS.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.has_returns_policy:
             return 1, [failure("returns.missing", "No returns policy applies.", self.field,
                                anchor="id_returns_policy")]
@@ -236,7 +242,7 @@ class ReturnsRule(Rule):
 class ShippingRule(Rule):
     field = ContentField.SHIPPING.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not channel.markets:
             return 0, []
         failures = [
@@ -255,12 +261,20 @@ class TranslationsRule(Rule):
     field = ContentField.TRANSLATIONS.value
     per_locale = True
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if locale.is_source:
             return 0, []
+        owners = frozenset(o for o in TRANSLATED_FIELD_OWNER.values() if o in required)
+        key = ("translations", locale.code, owners)
+        if key not in facts.memo:
+            facts.memo[key] = self._check(facts, locale, source, owners)
+        total, failures = facts.memo[key]
+        return total, list(failures)
+
+    def _check(self, facts, locale, source, owners):
         total, failures = 0, []
         for name, owner in TRANSLATED_FIELD_OWNER.items():
-            if owner is not None and owner not in channel.required:
+            if owner is not None and owner not in owners:
                 continue
             if not facts.text(name, source.suffix):
                 continue  # nothing to translate; the field's own check reports it
@@ -303,7 +317,7 @@ class TranslationsRule(Rule):
 class VideoRule(Rule):
     field = ContentField.VIDEO.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.has_video:
             return 1, [failure("video.missing", "No video.", self.field,
                                anchor="video-group")]
@@ -314,7 +328,7 @@ class VideoRule(Rule):
 class SocialImagesRule(Rule):
     field = ContentField.SOCIAL_IMAGES.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         failures = [
             failure("social_images.ratio_missing", f"No {ratio.replace('x', ':')} social-media "
                     "image.", self.field, ratio, "social_images-group")
@@ -327,7 +341,7 @@ class SocialImagesRule(Rule):
 class RatingsRule(Rule):
     field = ContentField.RATINGS.value
 
-    def run(self, facts, channel, locale, source):
+    def run(self, facts, channel, locale, source, required):
         if not facts.rating_count:
             return 1, [failure("ratings.missing", "No customer ratings yet.", self.field,
                                anchor="id_rating_average")]

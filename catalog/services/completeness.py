@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,51 +42,63 @@ class RecomputeSummary:
             self.incomplete[key] = self.incomplete.get(key, 0) + count
 
 
+def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int]) -> None:
+    """Plain multi-row statements: a full recompute writes hundreds of thousands of rows."""
+    meta = ProductCompleteness._meta
+    table = connection.ops.quote_name(meta.db_table)
+    column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    inserted = ["product", "channel", "locale", *_FIELDS, "updated_at"]
+    updated = [*_FIELDS, "updated_at"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if to_create:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(column[n] for n in inserted)}) "
+                f"VALUES ({', '.join(['%s'] * len(inserted))})", to_create,
+            )
+        if to_update:
+            cursor.executemany(
+                f"UPDATE {table} SET {', '.join(f'{column[n]} = %s' for n in updated)} "
+                f"WHERE {column['id']} = %s", to_update,
+            )
+        if to_delete:
+            ProductCompleteness.objects.filter(pk__in=to_delete).delete()
+
+
 def _recompute_batch(product_ids: list[int], context: CompletenessContext) -> RecomputeSummary:
     summary = RecomputeSummary()
     facts = load_facts(product_ids, context)
     channel_ids = [c.id for c in context.channels]
     codes = {c.id: c.code for c in context.channels}
     existing = {
-        (row.product_id, row.channel_id, row.locale): row
-        for row in ProductCompleteness.objects.filter(
+        (product_id, channel_id, locale): (pk, values)
+        for pk, product_id, channel_id, locale, *values in ProductCompleteness.objects.filter(
             product_id__in=[f.id for f in facts], channel_id__in=channel_ids
-        )
+        ).values_list("pk", "product_id", "channel_id", "locale", *_FIELDS)
     }
-    now = timezone.now()
+    failures_field = ProductCompleteness._meta.get_field("failures")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     to_create, to_update = [], []
     for product in facts:
         for (channel_id, locale), result in evaluate(product, context).items():
             if not result.complete:
                 key = (codes[channel_id], locale)
                 summary.incomplete[key] = summary.incomplete.get(key, 0) + 1
+            values = [result.score, result.passed, result.total, result.complete, result.failures]
             row = existing.pop((product.id, channel_id, locale), None)
-            if row is None:
-                to_create.append(ProductCompleteness(
-                    product_id=product.id, channel_id=channel_id, locale=locale,
-                    score=result.score, passed=result.passed, total=result.total,
-                    complete=result.complete, failures=result.failures, updated_at=now,
-                ))
-            elif any(getattr(row, name) != getattr(result, name) for name in _FIELDS):
-                for name in _FIELDS:
-                    setattr(row, name, getattr(result, name))
-                row.updated_at = now
-                to_update.append(row)
-            else:
+            if row is not None and row[1] == values:
                 summary.rows_unchanged += 1
-    with transaction.atomic():
-        if to_create:
-            ProductCompleteness.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        if to_update:
-            ProductCompleteness.objects.bulk_update(
-                to_update, [*_FIELDS, "updated_at"], batch_size=BATCH_SIZE
-            )
-        # Left over: locales a channel no longer publishes in, products gone.
-        if existing:
-            ProductCompleteness.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+                continue
+            values[-1] = failures_field.get_db_prep_save(result.failures, connection)
+            if row is None:
+                to_create.append((product.id, channel_id, locale, *values, now))
+            else:
+                to_update.append((*values, now, row[0]))
+    # Left over: locales a channel no longer publishes in.
+    to_delete = [pk for pk, _ in existing.values()]
+    _write(to_create, to_update, to_delete)
     summary.products = len(facts)
     summary.rows_created, summary.rows_updated = len(to_create), len(to_update)
-    summary.rows_deleted = len(existing)
+    summary.rows_deleted = len(to_delete)
     return summary
 
 
