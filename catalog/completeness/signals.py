@@ -19,7 +19,13 @@ from catalog.models import (
 from catalog.services.completeness import completeness_schedule, completeness_schedule_scope
 
 
-def _product_changed(sender, instance, **kwargs):
+# Saves that touch only these fields change nothing completeness looks at.
+_WORKFLOW_FIELDS = frozenset({"status", "updated_at", "version"})
+
+
+def _product_changed(sender, instance, update_fields=None, **kwargs):
+    if update_fields and set(update_fields) <= _WORKFLOW_FIELDS:
+        return
     completeness_schedule(product_ids=[instance.pk])
 
 
