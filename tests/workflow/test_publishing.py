@@ -1,5 +1,6 @@
 """Snapshots: what approval freezes, that later edits leave it alone, tombstones, the signal."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -12,8 +13,10 @@ from catalog.services.publishing import (
 )
 from catalog.signals import snapshots_changed
 from media.models import Rendition
+from media.services import social_image_add, video_set
 from tests import factories
-from tests.workflow.conftest import make_complete_product
+from tests.media.builders import video
+from tests.workflow.conftest import jpeg_file, make_complete_product
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +144,20 @@ def test_publishing_again_after_a_tombstone_revives_the_rows(screens):
     rows = ProductSnapshot.objects.filter(style_code=product.style_code)
     assert rows.count() == 2
     assert all(not s.deleted and s.version == 3 and s.payload["version"] == 3 for s in rows)
+
+
+def test_video_and_social_images_are_published_with_the_channel_renditions(screens):
+    product = make_complete_product(photos=1)
+    video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+              poster_file=jpeg_file("poster.jpg"))
+    social_image_add(product=product, ratio="4x5", file=jpeg_file("social.jpg"), focal=(40, 30),
+                     alt_text={"en": "Dress on the beach", "fr": "Robe à la plage"})
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+
+    fr = ProductSnapshot.objects.get(locale="fr").payload
+    assert fr["video"]["url"].endswith(".mp4") and fr["video"]["mime_type"] == "video/mp4"
+    assert set(fr["video"]["poster"]["renditions"]) == {"fill-80x100|format-webp"}
+    [social] = fr["social_images"]
+    assert social["ratio"] == "4x5" and social["alt"] == "Robe à la plage"
+    assert list(social["renditions"]) == ["fill-1080x1350|focus-40x30|format-webp"]
