@@ -64,7 +64,7 @@ def encode_cursor(updated_at: datetime, pk: int) -> str:
 
 
 def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
-    if value is None:
+    if value is None or value == "":
         return None
     try:
         text = value.strip()

@@ -119,7 +119,11 @@ def category_list(*, locale: str, source_locale: str) -> list[dict]:
     """The whole taxonomy in tree order, names in the locale (the source where untranslated)."""
     localized = build_localized_fieldname("name", locale)
     source = build_localized_fieldname("name", source_locale)
-    rows = Category.objects.order_by("path").values_list("id", "path", "depth", "slug", localized, source)
+    rows = Category.objects.order_by("path").values_list(
+        "id", "path", "depth", "slug", localized, source
+    )
+    if localized == source:  # values_list names a field once
+        rows = ((*row, row[-1]) for row in rows)
     by_path: dict[str, dict] = {}
     result = []
     step = Category.steplen

@@ -9,8 +9,11 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A machine-readable code, e.g. invalid_page_size.")
 
 
-class LocaleErrorSerializer(ErrorSerializer):
-    valid_locales = serializers.ListField(child=serializers.CharField())
+class BadRequestSerializer(ErrorSerializer):
+    valid_locales = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="With code invalid_locale: the channel's locales.",
+    )
 
 
 class ThrottledSerializer(ErrorSerializer):

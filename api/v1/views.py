@@ -32,14 +32,15 @@ from catalog.models.fields import gtin_normalize, validate_gtin
 from . import serializers as out
 
 LOCALE_PARAMETER = OpenApiParameter(
-    "locale", str, description="One of the channel's locales; the channel's first by default.",
+    "locale", str, enum=[code for code, _ in settings.LANGUAGES],
+    description="One of the channel's locales (400 lists them); the channel's first by default.",
 )
 ERRORS = {
     401: OpenApiResponse(out.ErrorSerializer, description="No token, or a bad or revoked one."),
     404: OpenApiResponse(out.ErrorSerializer, description="Not found, or another channel's."),
     429: OpenApiResponse(out.ThrottledSerializer, description="Too many requests; see Retry-After."),
 }
-LOCALE_ERROR = {400: OpenApiResponse(out.LocaleErrorSerializer, description="Bad parameter.")}
+LOCALE_ERROR = {400: OpenApiResponse(out.BadRequestSerializer, description="Bad parameter.")}
 
 
 def tombstone(style_code: str, version: int) -> bytes:
@@ -104,7 +105,8 @@ class ProductListApi(ChannelApi):
                 description="ISO-8601; only changes at or after this moment, tombstones included.",
             ),
             OpenApiParameter(
-                "page_size", int, description=f"1 to {settings.API_MAX_PAGE_SIZE}; default 100."
+                "page_size", {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+                description=f"1 to {settings.API_MAX_PAGE_SIZE}; default 100.",
             ),
             OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link."),
             OpenApiParameter(
@@ -197,7 +199,13 @@ class ProductByGtinApi(ChannelApi):
         summary="The product holding a variant, by barcode",
         description="EAN-13, UPC-A, GTIN-8 or GTIN-14. The scanned variant is returned beside "
         "the product, with its colour.",
-        parameters=[LOCALE_PARAMETER],
+        parameters=[
+            LOCALE_PARAMETER,
+            OpenApiParameter(
+                "gtin", {"type": "string", "pattern": "^([0-9]{8}|[0-9]{12,14})$"},
+                OpenApiParameter.PATH, description="8, 12, 13 or 14 digits, check digit last.",
+            ),
+        ],
         responses={200: out.GtinMatchSerializer, **LOCALE_ERROR, **ERRORS},
     )
     def get(self, request, channel, gtin):

@@ -35,8 +35,8 @@ for n in range(5):
     factories.VariantFactory(colour=colour)
     with transaction.atomic():
         snapshots_publish(product=product, channels=[channel])
-print(channel_token_create(channel=channel, name="fuzz").raw)
-')
+print("TOKEN", channel_token_create(channel=channel, name="fuzz").raw)
+' | sed -n 's/^TOKEN //p')
 
 "$PYTHON" -m gunicorn pim.wsgi -b "127.0.0.1:$PORT" -w 2 --log-level warning &
 SERVER=$!
@@ -45,10 +45,20 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
-"$(dirname "$PYTHON")/schemathesis" run "http://127.0.0.1:$PORT/api/v1/schema/" \
+# Every response check runs (no 5xx, documented status codes, response schemas, headers)
+# except the data-acceptance pair: whether a request is valid depends on data the schema cannot
+# state (the channel's own locales, check digits, cursors this API issued), and empty query
+# values deliberately mean the default.
+# Two passes: every parameter generated, then the channel fixed to the token's own so that
+# generated locales, cursors, dates, page sizes, style codes and GTINs reach the views.
+printf '[parameters]\n"path.channel" = "webshop"\n' > "$WORK/own-channel.toml"
+for CONFIG in "" "--config-file=$WORK/own-channel.toml"; do
+"$(dirname "$PYTHON")/schemathesis" $CONFIG run "http://127.0.0.1:$PORT/api/v1/schema/" \
   --url "http://127.0.0.1:$PORT" \
   -H "Authorization: Bearer $TOKEN" \
   --checks all \
+  --exclude-checks positive_data_acceptance,negative_data_rejection \
   --max-examples "${FUZZ_EXAMPLES:-200}" \
   --seed "${FUZZ_SEED:-5}" \
   --workers 2
+done

@@ -218,3 +218,15 @@ def test_categories_with_translated_names(api, webshop, django_assert_max_num_qu
 def test_unknown_api_address_is_json_404(api):
     response = api.get("/api/v2/whatever/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_categories_in_the_source_locale(api, webshop):
+    factories.CategoryFactory(name_en="Women", name_fr="Femme", slug="women")
+    body = api.get("/api/v1/channels/webshop/categories/").json()
+    assert body["locale"] == "en" and [c["name"] for c in body["results"]] == ["Women"]
+
+
+def test_empty_parameters_mean_their_defaults(api, webshop):
+    factories.ProductSnapshotFactory(channel=webshop)
+    response = api.get(f"{LIST}?cursor=&locale=&updated_since=&page_size=")
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
