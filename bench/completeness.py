@@ -96,6 +96,7 @@ def measure(batch_size: int) -> dict:
     from catalog.services.completeness import completeness_recompute
     from catalog.services.products import product_save
 
+    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     products = Product.objects.count()
     channels = list(Channel.objects.all())
     ProductCompleteness.objects.all().delete()
@@ -150,6 +151,7 @@ def measure(batch_size: int) -> dict:
         "batches": batches,
         "queries_per_batch": round(counter.count / batches, 1),
         "rows_created": full.rows_created,
+        "rss_start_mb": round(rss_start / 1024),
         "rss_before_mb": round(rss_before / 1024),
         "rss_peak_mb": round(rss_peak / 1024),
         "batch_heap_peak_mb": round(batch_heap_peak / 2**20, 1),
