@@ -71,7 +71,8 @@ class CompletenessContext:
         self.source = locale_of(settings.SOURCE_LANGUAGE)
         self.locales = {code: locale_of(code) for c in self.channels for code in c.locales}
         profiles = {p.pk: p.required for p in ContentProfile.objects.all()}
-        rows = list(Category.objects.order_by("path").values_list("id", "path", "content_profile_id"))
+        rows = list(Category.objects.order_by("path")
+                    .values_list("id", "path", "content_profile_id"))
         by_path = {path: (pk, profile_id) for pk, path, profile_id in rows}
         step = Category.steplen
         self.category_ancestors: dict[int, list[int]] = {}
@@ -87,8 +88,10 @@ class CompletenessContext:
         for brand_id, category_id, country in ShippingRate.objects.filter(
             product__isnull=True
         ).values_list("brand_id", "category_id", "country"):
-            target = self.category_countries[category_id] if category_id else self.brand_countries[brand_id]
-            target.add(str(country))
+            if category_id:
+                self.category_countries[category_id].add(str(country))
+            else:
+                self.brand_countries[brand_id].add(str(country))
 
     def required_for(self, channel: ChannelRules, category_id: int) -> frozenset[str]:
         """The channel's fields, less those the category's effective profile waives."""

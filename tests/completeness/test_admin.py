@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from catalog.models import Channel, ProductCompleteness
+from catalog.models import Channel
 from catalog.services.completeness import completeness_recompute
 from tests import factories
 from tests.forms import errors_of, form_data

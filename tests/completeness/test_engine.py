@@ -8,7 +8,7 @@ from catalog.services.completeness import completeness_for, completeness_recompu
 from media.models import ProductVideo, SocialImage
 from tests import factories
 
-from .conftest import add_photos, apparel_category, asset, build_complete_product, codes_of, rows_of
+from .conftest import apparel_category, asset, build_complete_product, codes_of, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,6 @@ def test_description_length_limit_per_locale(channel):
 def test_optional_fields_when_a_channel_requires_them(channel):
     channel.required_fields = [*channel.required_fields, "video", "social_images", "ratings"]
     channel.save()
-    factories.ContentProfileFactory()  # the profile keeps its own list
     product = build_complete_product()
     profile = product.category.get_parent().content_profile
     profile.required_fields = channel.required_fields

@@ -36,7 +36,8 @@ def test_changing_the_source_outdates_every_translation(
     admin_save(admin_client, complete_product, django_capture_on_commit_callbacks,
                fit_description_en="Cut close to the body.")
     assert stored_codes(complete_product, channel, "en") == []
-    assert stored_codes(complete_product, channel, "fr") == ["translation.outdated.fr.fit_description"]
+    assert stored_codes(complete_product, channel, "fr") == [
+        "translation.outdated.fr.fit_description"]
     assert stored_codes(complete_product, channel, "zh-hans") == [
         "translation.outdated.zh-hans.fit_description"]
     (failure,) = complete_product.completeness.get(channel=channel, locale="pl").failures
@@ -53,7 +54,8 @@ def test_updating_the_translation_clears_it(admin_client, channel, complete_prod
     admin_save(admin_client, complete_product, django_capture_on_commit_callbacks,
                fit_description_fr="Coupe près du corps.")
     assert stored_codes(complete_product, channel, "fr") == []
-    assert stored_codes(complete_product, channel, "pl") == ["translation.outdated.pl.fit_description"]
+    assert stored_codes(complete_product, channel, "pl") == [
+        "translation.outdated.pl.fit_description"]
     stamp = TranslationStamp.objects.get(product=complete_product, field="fit_description",
                                          locale="fr")
     assert stamp.how == "written" and stamp.stamped_by.username == "admin"
@@ -72,7 +74,8 @@ def test_confirming_from_the_panel_clears_it(admin_client, channel, complete_pro
             {"locale": "pl", "field": "fit_description"}, follow=True)
     assert "1 pl translation(s) confirmed unchanged." in response.content.decode()
     assert stored_codes(complete_product, channel, "pl") == []
-    assert stored_codes(complete_product, channel, "fr") == ["translation.outdated.fr.fit_description"]
+    assert stored_codes(complete_product, channel, "fr") == [
+        "translation.outdated.fr.fit_description"]
     assert TranslationStamp.objects.get(product=complete_product, field="fit_description",
                                         locale="pl").how == "confirmed"
 
