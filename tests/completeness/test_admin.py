@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from catalog.models import Channel
+from catalog.models import Channel, ContentField
 from catalog.services.completeness import completeness_recompute
 from tests import factories
 from tests.forms import errors_of, form_data
@@ -160,3 +160,28 @@ def test_channel_form_refuses_bad_input(admin_client, channel, changes, message)
     response = channel_post(admin_client, channel, **changes)
     assert message in errors_of(response)
     assert Channel.objects.values().get(pk=channel.pk) == before
+
+
+def test_every_failure_links_to_a_place_on_the_page(admin_client, channel):
+    everything = list(ContentField.values)
+    channel.required_fields = everything
+    channel.save()
+    product = build_complete_product(
+        fit_type="", fit_description_en="", description_en="", care_washing="",
+        care_text_fr="", photos=1, sizes=("S",),
+    )
+    product.category.content_profile = factories.ContentProfileFactory(
+        name="Everything", required_fields=everything)
+    product.category.save()
+    product.size_chart_rows.all().delete()
+    product.composition_lines.all().delete()
+    product.brand.shipping_rates.all().delete()
+    completeness_recompute()
+    failures = [f for row in product.completeness.all() for f in row.failures]
+    fields = {f["field"] for f in failures}
+    assert fields >= set(everything) - {"returns"}
+    html = admin_client.get(reverse("admin:catalog_product_change", args=[product.pk])
+                            ).content.decode()
+    missing = {f["anchor"] for f in failures if f'id="{f["anchor"]}"' not in html}
+    assert missing == set()
+    assert all(f'href="#{f["anchor"]}"' in html for f in failures)
