@@ -25,8 +25,13 @@ SIGNATURE_HEADER = "X-PIM-Signature"
 EVENT_ID_HEADER = "X-PIM-Event-Id"
 EVENT_HEADER = "X-PIM-Event"
 USER_AGENT = "pim-webhooks/1"
-# A worker holds an event this long before another may try it (timeout plus margin).
+# A worker holds an event this long before another may try it (timeout plus margin); a queued
+# event is not queued again by the sweep for as long.
 CLAIM_MARGIN = timedelta(seconds=30)
+
+
+def _queued_until():
+    return timezone.now() + timedelta(seconds=settings.WEBHOOK_TIMEOUT) + CLAIM_MARGIN
 
 
 def webhook_signature(*, secret: str, body: bytes) -> str:
@@ -59,7 +64,7 @@ def webhook_events_record(*, channel, snapshots, event: str) -> list[WebhookEven
     for style_code, locales in locales_by_style.items():
         item = WebhookEvent(
             channel=channel, event=event, style_code=style_code,
-            version=version_by_style[style_code], next_attempt_at=now,
+            version=version_by_style[style_code], next_attempt_at=_queued_until(),
         )
         item.payload = {
             "id": str(item.id),
@@ -93,7 +98,7 @@ def _claim(event_id) -> WebhookEvent | None:
     claimed = WebhookEvent.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
         pk=event_id, delivered_at__isnull=True,
-    ).update(claimed_until=now + timedelta(seconds=settings.WEBHOOK_TIMEOUT) + CLAIM_MARGIN)
+    ).update(claimed_until=_queued_until())
     if not claimed:
         return None
     return WebhookEvent.objects.select_related("channel").get(pk=event_id)
@@ -169,8 +174,14 @@ def webhook_events_due(*, limit: int = 500) -> list[str]:
 
 
 def webhook_events_sweep() -> int:
-    """Queue every due event again: after a restart, a lost message or a down broker."""
+    """Queue every due event again: after a restart, a lost message or a down broker.
+
+    Each is marked as queued first, so that the next sweep leaves it to its message.
+    """
     due = webhook_events_due()
+    WebhookEvent.objects.filter(pk__in=due, delivered_at__isnull=True).update(
+        next_attempt_at=_queued_until()
+    )
     webhook_events_enqueue(event_ids=due)
     return len(due)
 

@@ -1,4 +1,5 @@
 """Channels, tokens, published products and a local webhook receiver for the API tests."""
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,6 +10,26 @@ from rest_framework.test import APIClient
 from api.services import channel_token_create
 from catalog.services.publishing import snapshots_publish, snapshots_tombstone
 from tests import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    """Fuzzing runs only when asked for by marker (-m fuzz)."""
+    if "fuzz" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: select it with -m fuzz")
+    for item in items:
+        if item.get_closest_marker("fuzz"):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """With a broker, Celery worker processes share the test database: on SQLite, a file."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if os.environ.get("CELERY_BROKER_URL") and db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture

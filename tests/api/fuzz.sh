@@ -5,7 +5,7 @@
 #   tests/api/fuzz.sh                 # 200 examples per operation, all checks
 #   FUZZ_EXAMPLES=50 tests/api/fuzz.sh
 #
-# It uses a throw-away SQLite database (or DATABASE_URL if set) seeded with published
+# It uses a throw-away SQLite database (or FUZZ_DATABASE_URL) seeded with published
 # products, and exits non-zero when schemathesis finds a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,7 +15,7 @@ WORK=$(mktemp -d)
 trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 export DJANGO_SETTINGS_MODULE=pim.settings.local DJANGO_DEBUG=false
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$WORK/fuzz.sqlite3}
+export DATABASE_URL=${FUZZ_DATABASE_URL:-sqlite:///$WORK/fuzz.sqlite3}
 export API_RATE_LIMIT=1000000/minute
 
 "$PYTHON" manage.py migrate --verbosity 0
