@@ -230,3 +230,14 @@ def test_empty_parameters_mean_their_defaults(api, webshop):
     factories.ProductSnapshotFactory(channel=webshop)
     response = api.get(f"{LIST}?cursor=&locale=&updated_since=&page_size=")
     assert response.status_code == 200 and len(response.json()["results"]) == 1
+
+
+def test_detail_and_gtin_cost_a_fixed_number_of_queries(
+    api, webshop, published, django_assert_max_num_queries
+):
+    api.get(LIST)
+    gtin = published.colours.first().variants.first().gtin
+    with django_assert_max_num_queries(2):  # token, snapshot
+        assert api.get(f"{LIST}{published.style_code}/").status_code == 200
+    with django_assert_max_num_queries(3):  # token, variant, snapshot
+        assert api.get(f"/api/v1/channels/webshop/gtin/{gtin}/").status_code == 200
