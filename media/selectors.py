@@ -79,16 +79,15 @@ def products_with_cover(products: QuerySet) -> QuerySet:
     admin thumbnail (None while it is being made), in the list's own query.
     """
     spec = canonical_spec(media_settings.get("MEDIA_THUMBNAIL_SPEC"))
-    first_photo = (ProductPhoto.objects.filter(colour__product=OuterRef("pk"))
-                   .order_by("colour__position", "colour_id", "position", "id"))
-    cover_thumbnail = Rendition.objects.filter(
-        spec=spec,
-        asset_id=Subquery(ProductPhoto.objects.filter(colour__product=OuterRef(OuterRef("pk")))
-                          .order_by("colour__position", "colour_id", "position", "id")
-                          .values("asset_id")[:1]),
-    ).values("file")[:1]
-    return products.annotate(cover_asset_id=Subquery(first_photo.values("asset_id")[:1]),
-                             cover_thumbnail=Subquery(cover_thumbnail))
+
+    def cover_asset(product_ref):
+        return Subquery(ProductPhoto.objects.filter(colour__product=product_ref)
+                        .order_by("colour__position", "colour_id", "position", "id")
+                        .values("asset_id")[:1])
+
+    thumbnail = Rendition.objects.filter(spec=spec, asset_id=cover_asset(OuterRef(OuterRef("pk"))))
+    return products.annotate(cover_asset_id=cover_asset(OuterRef("pk")),
+                             cover_thumbnail=Subquery(thumbnail.values("file")[:1]))
 
 
 def cover_thumbnail_url(product) -> str | None:
