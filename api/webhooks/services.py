@@ -113,7 +113,7 @@ class DeliveryOutcome:
 def webhook_event_deliver(*, event_id) -> DeliveryOutcome:
     """One attempt to post the event, logged; idempotent once delivered."""
     event = _claim(event_id)
-    if event is None:
+    if event is None:  # delivered already, or in another worker's hands
         return DeliveryOutcome(delivered=True)
     channel = event.channel
     body = orjson.dumps(event.payload)

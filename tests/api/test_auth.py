@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from api.auth import ChannelTokenRateThrottle
 from api.models import ChannelToken
 from api.services import channel_token_create, token_hash
 
@@ -94,28 +95,20 @@ def test_admin_creates_a_token_shows_it_once_and_revokes_it(admin_client, websho
     assert client.get(LIST).status_code == 401
 
 
-def test_rate_limit_per_token_is_a_429_with_retry_after(settings, webshop, api):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"channel_token": "3/minute"}
-    }
-    from rest_framework.throttling import SimpleRateThrottle
-
+def test_rate_limit_per_token_is_a_429_with_retry_after(monkeypatch, webshop, api):
+    monkeypatch.setattr(ChannelTokenRateThrottle, "THROTTLE_RATES", {"channel_token": "3/minute"})
     cache.clear()
-    rates = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = {"channel_token": "3/minute"}
-    try:
-        assert [api.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
-        response = api.get(LIST)
-        assert response.status_code == 429
-        assert 0 < int(response["Retry-After"]) <= 60
-        assert response.json()["retry_after"] == int(response["Retry-After"])
-        assert "throttled" in response.json()["detail"]
-        # Another token of the same channel has its own budget.
-        other = APIClient()
-        other.credentials(
-            HTTP_AUTHORIZATION=f"Bearer {channel_token_create(channel=webshop, name='b').raw}"
-        )
-        assert other.get(LIST).status_code == 200
-    finally:
-        SimpleRateThrottle.THROTTLE_RATES = rates
-        cache.clear()
+    assert [api.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+    response = api.get(LIST)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    body = response.json()
+    assert body["code"] == "throttled" and body["retry_after"] == int(response["Retry-After"])
+    assert "throttled" in body["detail"] and "seconds" in body["detail"]
+    # Another token of the same channel has its own budget.
+    other = APIClient()
+    other.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {channel_token_create(channel=webshop, name='b').raw}"
+    )
+    assert other.get(LIST).status_code == 200
+    cache.clear()
