@@ -15,6 +15,7 @@ from catalog.selectors import translation_waiting
 from catalog.services.products import StaleProductError, product_save, product_version_check
 from catalog.services.translations import (
     colour_translation_stamps_record,
+    translation_confirm,
     translation_locales,
     translation_texts_stored,
 )
@@ -47,7 +48,12 @@ def allowed_keys(locales: list[str], colour_forms: int) -> set[str]:
     for i in range(colour_forms):
         keys |= {f"{INLINE_PREFIX}-{i}-id", f"{INLINE_PREFIX}-{i}-product"}
         keys |= {f"{INLINE_PREFIX}-{i}-{_field('name', loc)}" for loc in locales}
+    keys |= {confirm_field(loc) for loc in locales}
     return keys | FORM_KEYS
+
+
+def confirm_field(locale: str) -> str:
+    return _field("confirm", locale)
 
 
 def refused_keys(post, locales: list[str]) -> list[str]:
@@ -62,6 +68,8 @@ def refused_keys(post, locales: list[str]) -> list[str]:
 
 class TranslationForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # {locale: [outdated field names]} of the product, set per request by the admin.
+    outdated: dict[str, list[str]] = {}
 
     class Meta:
         model = ProductTranslation
@@ -71,6 +79,14 @@ class TranslationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        for locale, names in self.outdated.items():
+            self.fields[confirm_field(locale)] = forms.MultipleChoiceField(
+                choices=[(n, n.replace("_", " ")) for n in names], required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=f"{LOCALE_LABELS.get(locale, locale)}: still right as written",
+                help_text="The English text changed since these were translated. Tick the ones "
+                          "that need no change; rewrite the others above.",
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -202,16 +218,29 @@ class ProductTranslationAdmin(admin.ModelAdmin):
             fieldsets.append((label, {
                 "fields": (f"source_{name}", *(_field(name, loc) for loc in locales)),
             }))
+        outdated = self._outdated(request, obj)
+        if outdated:
+            fieldsets.insert(1, ("Outdated translations", {
+                "fields": [confirm_field(loc) for loc in outdated],
+            }))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         return ("style_code", *(f"source_{name}" for name in PRODUCT_TRANSLATED_FIELDS))
 
+    def _outdated(self, request, obj) -> dict[str, list[str]]:
+        if obj is None:
+            return {}
+        waiting = translation_waiting(locales=user_locales(request.user), product_ids=[obj.pk])
+        return {loc: state["outdated"] for loc, state in waiting.get(obj.pk, {}).items()
+                if state["outdated"]}
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         locales = user_locales(request.user)
         kwargs["fields"] = ["loaded_version", *(_field(name, loc) for name in
                                                 PRODUCT_TRANSLATED_FIELDS for loc in locales)]
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"outdated": self._outdated(request, obj)})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
@@ -238,6 +267,11 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         product_save(product=product, expected_version=form.cleaned_data.get("loaded_version"),
                      user=request.user)
         obj.version = product.version
+        for locale in form.outdated:
+            confirmed = form.cleaned_data.get(confirm_field(locale))
+            if confirmed:
+                translation_confirm(product=product, locale=locale, fields=confirmed,
+                                    user=request.user)
 
     def save_formset(self, request, form, formset, change):
         locales = user_locales(request.user)

@@ -4,6 +4,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from catalog.models import Product, TranslationStamp, TranslatorAssignment
+from catalog.selectors import translation_waiting
 from catalog.services.products import product_save
 from tests import factories
 from tests.forms import form_data
@@ -133,3 +134,27 @@ def test_translator_locales_are_edited_in_their_own_admin(admin_client, translat
     assert assignment.locales == ["fr", "pl"]
     response = admin_client.post(url, {"user": translator.pk, "locales": ["xx"]})
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+def test_an_outdated_translation_is_confirmed_unchanged(client, translator, product):
+    fresh = Product.objects.get(pk=product.pk)
+    fresh.name_fr = "Robe en lin."
+    product_save(product=fresh, expected_version=fresh.version)  # stamped against "Linen dress"
+    fresh = Product.objects.get(pk=product.pk)
+    fresh.name_en = "Linen maxi dress"
+    product_save(product=fresh, expected_version=fresh.version)
+    assert translation_waiting(locales=["fr"])[product.pk]["fr"]["outdated"] == ["name"]
+
+    client.force_login(translator)
+    response = client.get(change_url(product))
+    assert "Outdated translations" in response.content.decode()
+    data = form_data(response)
+    data["confirm_fr"] = ["name"]
+    response = client.post(change_url(product), data)
+    assert response.status_code == 302
+
+    state = translation_waiting(locales=["fr"]).get(product.pk, {}).get("fr", {})
+    assert "name" not in state.get("outdated", [])
+    stamp = TranslationStamp.objects.get(product=product, field="name", locale="fr")
+    assert stamp.how == "confirmed" and stamp.stamped_by == translator
+    assert Product.objects.get(pk=product.pk).name_fr == "Robe en lin."
