@@ -178,26 +178,37 @@ class MemoryWatch(threading.Thread):
 
 
 def full_pull(base: str, token: str, page_size: int, *, parse: bool) -> tuple[int, float, int]:
-    """Every page, following `next` (parse) or the Link header (bytes only, counted apart)."""
-    import httpx
+    """Every page over one keep-alive connection (http.client), following `next` (parse) or
+    the Link header (bytes only: the count comes from the parsing pull)."""
+    import http.client
+    from urllib.parse import urlsplit
+
     import orjson
 
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     headers = {"Authorization": f"Bearer {token}"}
-    count, pages, size = 0, 0, 0
+    count, pages = 0, 0
     started = time.perf_counter()
-    with httpx.Client(headers=headers, timeout=60) as client:
-        url = f"{base}/api/v1/channels/webshop/products/?page_size={page_size}"
-        while url:
-            response = client.get(url)
-            response.raise_for_status()
-            pages += 1
-            size += len(response.content)
-            if parse:
-                body = orjson.loads(response.content)
-                count += len(body["results"])
-                url = body["next"]
-            else:
-                url = response.links.get("next", {}).get("url")
+    path = f"/api/v1/channels/webshop/products/?page_size={page_size}"
+    while path:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 200, body[:200]
+        pages += 1
+        if parse:
+            page = orjson.loads(body)
+            count += len(page["results"])
+            url = page["next"]
+        else:
+            link = response.getheader("Link")
+            url = link[1:link.index(">")] if link else None
+        path = None
+        if url:
+            split = urlsplit(url)
+            path = f"{split.path}?{split.query}"
+    connection.close()
     return count or None, time.perf_counter() - started, pages
 
 
