@@ -3,7 +3,7 @@
     .venv/bin/python bench/api_feed.py                 # 20,000 products, 3 gunicorn workers
 
 A fresh SQLite database under bench/out/api_feed/ gets 20,000 published snapshots (bulk
-insert, payloads shaped like the publishing builder's, about 2.5 KB each). A real gunicorn
+insert, payloads shaped like the publishing builder's, about 4 KB each). A real gunicorn
 server on loopback serves the API. Measured:
 
 - feed:   a full pull following `next` links (page_size 1000), products/s, against the same
