@@ -84,13 +84,12 @@ class CompletenessContext:
             carrier = next((pid for _, pid in reversed(chain) if pid), None)
             self.category_profile[pk] = profiles.get(carrier) if carrier else None
         self.brand_countries: dict[int, set[str]] = defaultdict(set)
-        # A category override is per brand: keyed by (category, brand).
-        self.category_countries: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.category_countries: dict[int, set[str]] = defaultdict(set)
         for brand_id, category_id, country in ShippingRate.objects.filter(
             product__isnull=True
         ).values_list("brand_id", "category_id", "country"):
             if category_id:
-                self.category_countries[category_id, brand_id].add(str(country))
+                self.category_countries[category_id].add(str(country))
             else:
                 self.brand_countries[brand_id].add(str(country))
 
@@ -120,7 +119,7 @@ def load_facts(product_ids: list[int], context: CompletenessContext) -> list[Pro
         brand_id = row.pop("brand_id")
         countries = set(context.brand_countries.get(brand_id, ()))
         for ancestor in context.category_ancestors.get(category_id, ()):
-            countries |= context.category_countries.get((ancestor, brand_id), set())
+            countries |= context.category_countries.get(ancestor, set())
         facts[pk] = ProductFacts(
             id=pk, texts=row, category_id=category_id, fit_type=row.pop("fit_type"),
             care_washing=row.pop("care_washing"), rating_count=row.pop("rating_count"),
