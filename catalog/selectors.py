@@ -66,8 +66,8 @@ def products_logistics(products) -> dict[int, dict]:
     for rate in rates:
         if rate.product_id:
             target = by_product.setdefault(rate.product_id, {})
-        elif rate.category_id:  # a category override is per brand too
-            target = by_category.setdefault((rate.category_id, rate.brand_id), {})
+        elif rate.category_id:  # one rate per category and market, whatever the brand
+            target = by_category.setdefault(rate.category_id, {})
         else:
             target = by_brand.setdefault(rate.brand_id, {})
         target[rate.country.code] = rate
@@ -80,7 +80,7 @@ def products_logistics(products) -> dict[int, dict]:
         )
         shipping = dict(by_brand.get(product.brand_id, {}))
         for category in chain:  # root first, so deeper categories win
-            shipping.update(by_category.get((category.id, product.brand_id), {}))
+            shipping.update(by_category.get(category.id, {}))
         shipping.update(by_product.get(product.id, {}))
         result[product.id] = {"returns_policy": policies.get(policy_id), "shipping": shipping}
     return result

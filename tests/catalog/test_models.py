@@ -86,8 +86,6 @@ def test_logistics_resolve_product_over_category_over_brand(django_assert_num_qu
     women = factories.CategoryFactory(name="Women")
     swim = factories.CategoryFactory(name="Swimwear", parent=women)
     factories.ShippingRateFactory(brand=brand, category=women, country="PL", cost="7.00")
-    other_brand = factories.BrandFactory(code="other", name="Other")
-    factories.ShippingRateFactory(brand=other_brand, category=women, country="FR", cost="99.00")
     final_sale = factories.ReturnsPolicyFactory(name="Final sale", returnable=False, free=False)
     swim.returns_policy = final_sale
     swim.save()
