@@ -9,19 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import (
-    Category,
-    Channel,
-    Colour,
-    Product,
-    ProductSnapshot,
-    ShippingRate,
-    SizeChartRow,
-)
+from catalog.models import Channel, Colour, Product, ProductSnapshot, SizeChartRow
+from catalog.selectors import products_logistics
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
 from media.models import ProductPhoto, ProductVideo, Rendition, SocialImage
 from media.renditions.specs import canonical_spec, parse_spec
@@ -64,14 +57,14 @@ def product_for_publishing(product_id: int, channels: Iterable[Channel]) -> Prod
     """The product with everything its snapshots show, in a constant number of queries.
 
     Renditions are limited to the specs the channels need. Attributes set for the builder:
-    `publishing_ancestors` (root first), `publishing_shipping` (every rate that may apply).
+    `publishing_ancestors` (root first), `publishing_logistics` (see `products_logistics`).
     """
     channels = list(channels)
     specs = _channel_specs(channels)
     renditions = Rendition.objects.filter(spec__in=specs).order_by("spec")
     product = (
         Product.objects.select_related(
-            "brand__returns_policy", "season", "category", "returns_policy",
+            "brand", "season", "category",
         )
         .prefetch_related(
             Prefetch("colours", queryset=Colour.objects.order_by("position", "id")),
@@ -93,48 +86,19 @@ def product_for_publishing(product_id: int, channels: Iterable[Channel]) -> Prod
         .prefetch_related(Prefetch("poster__renditions", queryset=renditions))
         .filter(product_id=product_id).first()
     )
-    category = product.category
-    product.publishing_ancestors = category.ancestors_and_self()
-    ancestor_ids = [c.pk for c in product.publishing_ancestors]
-    if category.depth > 1:
-        # Returns policies of the ancestors, for the category override.
-        policies = {c.pk: c for c in Category.objects.filter(pk__in=ancestor_ids)
-                    .select_related("returns_policy")}
-        product.publishing_ancestors = [policies.get(c.pk, c) for c in product.publishing_ancestors]
-    product.publishing_shipping = list(
-        ShippingRate.objects.filter(
-            Q(brand_id=product.brand_id, category__isnull=True, product__isnull=True)
-            | Q(category_id__in=ancestor_ids) | Q(product_id=product_id)
-        )
-    )
+    product.publishing_ancestors = product.category.ancestors_and_self()
+    product.publishing_logistics = products_logistics([product])[product.id]
     return product
 
 
-def _returns_policy(product: Product):
-    if product.returns_policy_id:
-        return product.returns_policy
-    for node in reversed(product.publishing_ancestors):
-        if node.returns_policy_id:
-            return node.returns_policy
-    return product.brand.returns_policy
-
-
 def _shipping(product: Product, channel: Channel) -> list[dict]:
-    """Per market of the channel: the product's rate, else the nearest category's, else the brand's."""
-    depth = {c.pk: c.depth for c in product.publishing_ancestors}
-    best: dict[str, tuple[int, ShippingRate]] = {}
-    for rate in product.publishing_shipping:
-        rank = 1000 if rate.product_id else depth.get(rate.category_id, 0)
-        code = rate.country.code
-        if code not in best or rank > best[code][0]:
-            best[code] = (rank, rate)
-    result = []
-    for market in channel.markets:
-        if market in best:
-            rate = best[market][1]
-            result.append({"country": market, "cost": str(rate.cost), "currency": rate.currency,
-                           "min_days": rate.min_days, "max_days": rate.max_days})
-    return result
+    """Cost and delivery time to each market of the channel that has a rate."""
+    rates = product.publishing_logistics["shipping"]
+    return [
+        {"country": market, "cost": str(rate.cost), "currency": rate.currency,
+         "min_days": rate.min_days, "max_days": rate.max_days}
+        for market in channel.markets if (rate := rates.get(market))
+    ]
 
 
 def _renditions(asset, specs: list[str]) -> dict[str, str]:
@@ -146,7 +110,7 @@ def _renditions(asset, specs: list[str]) -> dict[str, str]:
 def snapshot_payload(product: Product, channel: Channel, locale: str) -> dict:
     """The JSON a channel serves for a product in a locale, from `product_for_publishing`."""
     specs = list(channel.renditions)
-    policy = _returns_policy(product)
+    policy = product.publishing_logistics["returns_policy"]
     video = product.publishing_video
     colours = []
     for colour in product.colours.all():
