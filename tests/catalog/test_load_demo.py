@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
+from django.test import Client
 
 from catalog.models import Category, Channel, CompositionLine, Product, SizeChartRow, Variant
 from catalog.models.fields import validate_gtin
@@ -27,6 +28,10 @@ def test_demo_catalog_is_realistic_valid_and_idempotent():
     assert Product.objects.count() >= 300
     assert Channel.objects.filter(code__in=["webshop", "marketplace", "store-screens"]).count() == 3
     assert "Admin login:" in output and "password:" in output
+    password = output.split("password: ")[1].split()[0]
+    assert Client().login(username="admin", password=password)
+    assert Client().login(username="translator", password=password)
+    assert "Same password for the role users: manager, merchandiser, translator." in output
 
     # Every product sits in a leaf, with colours, variants with valid GTINs and a full chart.
     assert not Product.objects.exclude(category__in=leaves).exists()

@@ -32,6 +32,7 @@ SUFFIX = {"en": "en", "fr": "fr", "pl": "pl", "zh_hans": "zh_hans"}
 # Share of products translated into each locale: gaps stay visible in the demo.
 TRANSLATED_SHARE = {"fr": 0.8, "pl": 0.55, "zh_hans": 0.3}
 BATCH = 500
+DEMO_ROLE_USERS = ("merchandiser", "manager", "translator")
 
 
 def demo_gtin(n: int) -> str:
@@ -248,16 +249,24 @@ class Command(BaseCommand):
         Variant.objects.bulk_create(variants)
 
     def reset_admin(self):
+        """A fresh password, printed, for the admin and the demo's role users."""
         password = secrets.token_urlsafe(9)
-        user, _ = get_user_model().objects.get_or_create(
-            username="admin", defaults={"email": "admin@example.com"}
-        )
+        users = get_user_model().objects
+        user, _ = users.get_or_create(username="admin", defaults={"email": "admin@example.com"})
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
+        roles = list(users.filter(username__in=DEMO_ROLE_USERS).order_by("username"))
+        for role_user in roles:
+            role_user.set_password(password)
+        users.bulk_update(roles, ["password"])
         self.stdout.write(self.style.SUCCESS(
             f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
         ))
+        if roles:
+            self.stdout.write(
+                f"Same password for the role users: {', '.join(u.username for u in roles)}."
+            )
 
 
 def load_demo_completeness(command) -> None:
