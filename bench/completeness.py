@@ -27,20 +27,10 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = ROOT / "bench" / "out" / "completeness.sqlite3"
+from benchsupport import OUT, setup_django
 
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings.local")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    import django
-
-    django.setup()
+DB = OUT / "completeness.sqlite3"
 
 
 def build(products: int) -> None:
@@ -50,19 +40,16 @@ def build(products: int) -> None:
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Mod
 
-    from catalog.management.commands.load_demo import Command as LoadDemo
     from catalog.models import Channel, Colour, Product
     from catalog.services.translations import translation_stamps_bootstrap
     from media.models import Asset, ProductPhoto
 
     call_command("migrate", verbosity=0)
 
-    class CatalogOnly(LoadDemo):
-        def extra_steps(self):
-            return []
 
     started = time.perf_counter()
-    CatalogOnly(stdout=sys.stderr).handle(products=products, no_admin=True)
+    call_command("load_demo", products=products, no_admin=True, catalog_only=True,
+                 stdout=sys.stderr)
     Channel.objects.update(locales=["en", "fr", "pl", "zh-hans"])
     assets = [Asset.objects.create(kind="image", sha256=f"{n:064x}", file=f"originals/{n}.jpg",
                                    format="JPEG", mime_type="image/jpeg", width=800,
@@ -174,14 +161,14 @@ def main() -> None:
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        setup_django()
+        setup_django(DB)
         print(json.dumps(measure(args.batch_size)))
         return
     DB.parent.mkdir(parents=True, exist_ok=True)
     if args.rebuild and DB.exists():
         DB.unlink()
     if not DB.exists():
-        setup_django()
+        setup_django(DB)
         build(args.products)
     result = subprocess.run(
         [sys.executable, __file__, "--measure", "--batch-size", str(args.batch_size)],

@@ -18,38 +18,19 @@ Measured:
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = ROOT / "bench" / "out" / "publishing.sqlite3"
+from benchsupport import OUT, setup_django
 
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings.local")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    import django
-
-    django.setup()
+DB = OUT / "publishing.sqlite3"
 
 
 def build(products: int) -> None:
     from django.core.management import call_command
 
-    from catalog.management.commands.load_demo import Command as LoadDemo
-
     call_command("migrate", verbosity=0)
-
-    class CatalogOnly(LoadDemo):
-        def extra_steps(self):
-            return []
-
-    call_command(CatalogOnly(), products=products, no_admin=True)
+    call_command("load_demo", products=products, no_admin=True, catalog_only=True)
 
 
 class QueryCounter:
@@ -119,7 +100,7 @@ def main() -> None:
     if args.rebuild and DB.exists():
         DB.unlink()
     fresh = not DB.exists()
-    setup_django()
+    setup_django(DB)
     if fresh:
         build(args.products)
     measure()

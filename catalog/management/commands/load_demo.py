@@ -48,8 +48,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-admin", action="store_true", help="Do not create or reset the demo admin login."
         )
+        parser.add_argument(
+            "--catalog-only", action="store_true",
+            help="Products only: no photos, workflow or completeness (fast, for benchmarks).",
+        )
 
-    def handle(self, *args, products, no_admin, **options):
+    def handle(self, *args, products, no_admin, catalog_only=False, **options):
         if products < 0:
             raise CommandError(f"--products must be zero or more, not {products}.")
         with transaction.atomic():
@@ -64,7 +68,7 @@ class Command(BaseCommand):
             f"Demo catalog: {Product.objects.count()} products ({created} new) in "
             f"{len(leaves)} leaf categories, {Variant.objects.count()} variants."
         )
-        for step in self.extra_steps():
+        for step in [] if catalog_only else self.extra_steps():
             step(self)
         if not no_admin:
             self.reset_admin()
