@@ -9,6 +9,7 @@ from django.test import Client
 
 from catalog.models import Category, Channel, CompositionLine, Product, SizeChartRow, Variant
 from catalog.models.fields import validate_gtin
+from media.models import ProductPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,11 @@ def test_demo_catalog_is_realistic_valid_and_idempotent():
 def test_products_option_scales_the_catalog():
     _load("--products", "40", "--no-admin")
     assert Product.objects.count() == 40
-    _load("--products", "60", "--no-admin")
+    assert ProductPhoto.objects.exists()
+    _load("--products", "60", "--no-admin", "--catalog-only")
     assert Product.objects.count() == 60
+    # The 20 new products got no photos: --catalog-only skips the media and workflow steps.
+    assert ProductPhoto.objects.values("colour__product").distinct().count() == 40
 
 
 def test_negative_product_count_is_refused():
