@@ -38,6 +38,10 @@ LOCALE_PARAMETER = OpenApiParameter(
 ERRORS = {
     401: OpenApiResponse(out.ErrorSerializer, description="No token, or a bad or revoked one."),
     404: OpenApiResponse(out.ErrorSerializer, description="Not found, or another channel's."),
+    414: OpenApiResponse(
+        description="The request line is longer than the server accepts (gunicorn's "
+        "limit_request_line, 4094 bytes by default); answered by the server, not as JSON."
+    ),
     429: OpenApiResponse(out.ThrottledSerializer, description="Too many requests; see Retry-After."),
 }
 LOCALE_ERROR = {400: OpenApiResponse(out.BadRequestSerializer, description="Bad parameter.")}
