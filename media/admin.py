@@ -237,12 +237,11 @@ class AssetAdmin(admin.ModelAdmin):
 
 
 # ----------------------------------------------------------------------------- inlines
-class PhotoInlineForm(forms.ModelForm):
-    upload = forms.FileField(required=False, help_text="A new photo, or choose one below.")
+class LibraryImageForm(forms.ModelForm):
+    """An image row that takes a new upload or an asset already in the library."""
 
-    class Meta:
-        model = ProductPhoto
-        fields = "__all__"
+    upload = forms.FileField(required=False, help_text="A new image, or choose one below.")
+    missing_message = "Upload an image or choose one from the library."
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,6 +256,40 @@ class PhotoInlineForm(forms.ModelForm):
         upload = self.cleaned_data.get("upload")
         if upload:
             _check_upload(upload, Asset.Kind.IMAGE)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("upload") and not cleaned.get("asset") and "upload" not in self.errors:
+            raise ValidationError(self.missing_message)
+        return cleaned
+
+    def _post_clean(self):
+        # The asset of an upload is only known once it is stored (in save()).
+        if self.cleaned_data.get("upload"):
+            self._validate_unique = False
+        super()._post_clean()
+
+    def save(self, commit=True):
+        if upload := self.cleaned_data.get("upload"):
+            self.instance.asset = asset_ingest(file=upload, kind=Asset.Kind.IMAGE)
+        return super().save(commit)
+
+
+class PhotoInlineForm(LibraryImageForm):
+    missing_message = "Upload a photo or choose one from the library."
+
+    class Meta:
+        model = ProductPhoto
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = "A new photo, or choose one below."
+
+    def clean_upload(self):
+        upload = super().clean_upload()
+        if upload:
             self.upload_sha256 = _sha256(upload)
             if self.instance.colour_id and ProductPhoto.objects.filter(
                     colour_id=self.instance.colour_id, asset__sha256=self.upload_sha256,
@@ -264,24 +297,9 @@ class PhotoInlineForm(forms.ModelForm):
                 raise ValidationError("This photo is already on this colour.")
         return upload
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("upload") and not cleaned.get("asset") and "upload" not in self.errors:
-            raise ValidationError("Upload a photo or choose one from the library.")
-        return cleaned
-
     def _post_clean(self):
-        # The asset of an upload is only known once it is stored (in save()).
-        if self.cleaned_data.get("upload"):
-            self._validate_unique = False
         self.instance._photo_limit_checked = True  # by PhotoFormSet, deletions included
         super()._post_clean()
-
-    def save(self, commit=True):
-        upload = self.cleaned_data.get("upload")
-        if upload:
-            self.instance.asset = asset_ingest(file=upload, kind=Asset.Kind.IMAGE)
-        return super().save(commit)
 
 
 class PhotoFormSet(nested_admin.formsets.NestedInlineFormSet):
@@ -396,43 +414,10 @@ class ProductVideoInline(AssetFieldsInlineMixin, nested_admin.NestedStackedInlin
                            thumbnail_html(obj.video, size=160))
 
 
-class SocialImageForm(forms.ModelForm):
-    upload = forms.FileField(required=False, help_text="A new image, or choose one below.")
-
+class SocialImageForm(LibraryImageForm):
     class Meta:
         model = SocialImage
         fields = "__all__"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "asset" in self.fields:
-            self.fields["asset"].required = False
-        _label_assets_of(self, "asset")
-
-    def has_changed(self):
-        return super().has_changed() or bool(self.files.get(self.add_prefix("upload")))
-
-    def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        if upload:
-            _check_upload(upload, Asset.Kind.IMAGE)
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("upload") and not cleaned.get("asset") and "upload" not in self.errors:
-            raise ValidationError("Upload an image or choose one from the library.")
-        return cleaned
-
-    def _post_clean(self):
-        if self.cleaned_data.get("upload"):
-            self._validate_unique = False
-        super()._post_clean()
-
-    def save(self, commit=True):
-        if upload := self.cleaned_data.get("upload"):
-            self.instance.asset = asset_ingest(file=upload, kind=Asset.Kind.IMAGE)
-        return super().save(commit)
 
 
 class SocialImageInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
