@@ -38,7 +38,11 @@ def database_url() -> str:
 
 
 class Worker:
-    """A `celery worker` process (with its beat) on the test database."""
+    """A `celery worker` process (with its beat) on the test database.
+
+    The worker runs in a process group of its own: its embedded beat is a child process,
+    and stopping the worker stops the whole group, so nothing outlives the test.
+    """
 
     def __init__(self, tmp_path, name, backoff):
         self.log = tmp_path / f"{name}.log"
@@ -54,6 +58,7 @@ class Worker:
             [sys.executable, "-m", "celery", "-A", "pim", "worker", "-B", "--pool", "solo",
              "-n", f"{name}@%h", "-s", str(tmp_path / f"{name}-schedule"), "-l", "info"],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while "ready." not in self.log.read_text():
@@ -62,9 +67,11 @@ class Worker:
             time.sleep(0.2)
 
     def stop(self, sig=signal.SIGTERM):
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=30)
+        try:  # the group outlives its leader while the beat child lives
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            return
+        self.process.wait(timeout=30)
 
 
 @pytest.fixture
