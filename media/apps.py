@@ -11,7 +11,7 @@ class MediaConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
 
         # Pillow refuses (or, up to twice this, warns about) images larger than this;
         # validation turns the warning into a refusal too.

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
@@ -93,3 +95,8 @@ def products_with_cover(products: QuerySet) -> QuerySet:
 def cover_thumbnail_url(product) -> str | None:
     name = getattr(product, "cover_thumbnail", None)
     return default_storage.url(name) if name else None
+
+
+def public_url(url: str) -> str:
+    """A media URL as a channel fetches it: absolute against ``PIM_PUBLIC_URL`` if relative."""
+    return urljoin(settings.PIM_PUBLIC_URL, url)

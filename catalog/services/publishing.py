@@ -18,6 +18,7 @@ from catalog.selectors import products_logistics
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
 from media.models import ProductPhoto, ProductVideo, Rendition, SocialImage
 from media.renditions.specs import canonical_spec, parse_spec
+from media.selectors import public_url
 from media.services import renditions_ensure_for_product
 
 SOURCE_LOCALE = "en"
@@ -103,7 +104,7 @@ def _shipping(product: Product, channel: Channel) -> list[dict]:
 
 def _renditions(asset, specs: list[str]) -> dict[str, str]:
     by_spec = {r.spec: r for r in asset.renditions.all()}
-    return {spec: by_spec[canonical_spec(spec)].url for spec in specs
+    return {spec: public_url(by_spec[canonical_spec(spec)].url) for spec in specs
             if canonical_spec(spec) in by_spec}
 
 
@@ -130,7 +131,7 @@ def snapshot_payload(product: Product, channel: Channel, locale: str) -> dict:
     social = []
     for image in product.social_images.all():
         crops = _social_specs(image, channel)
-        by_spec = {r.spec: r.url for r in image.asset.renditions.all()}
+        by_spec = {r.spec: public_url(r.url) for r in image.asset.renditions.all()}
         social.append({
             "ratio": image.ratio, "alt": _text(image, "alt_text", locale),
             "renditions": {spec: by_spec[spec] for spec in crops if spec in by_spec},
@@ -181,7 +182,7 @@ def snapshot_payload(product: Product, channel: Channel, locale: str) -> dict:
         },
         "shipping": _shipping(product, channel),
         "video": {
-            "url": video.video.file.url,
+            "url": public_url(video.video.file.url),
             "mime_type": video.video.mime_type,
             "poster": {"renditions": _renditions(video.poster, specs)},
         } if video else None,

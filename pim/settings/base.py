@@ -98,6 +98,10 @@ MODELTRANSLATION_JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media-files")
+# The address channels reach this server at. Media URLs in published content are made
+# absolute against it when the storage gives relative ones (local files); S3 and CDN URLs
+# are absolute already.
+PIM_PUBLIC_URL = env("PIM_PUBLIC_URL", default="")
 
 # Storage: the local filesystem unless an S3 bucket is named.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")

@@ -161,3 +161,24 @@ def test_video_and_social_images_are_published_with_the_channel_renditions(scree
     [social] = fr["social_images"]
     assert social["ratio"] == "4x5" and social["alt"] == "Robe à la plage"
     assert list(social["renditions"]) == ["fill-1080x1350|focus-40x30|format-webp"]
+
+
+def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, settings):
+    """Local storage gives relative URLs; a channel fetching images needs the server's address."""
+    settings.PIM_PUBLIC_URL = "https://pim.example.com"
+    product = make_complete_product(photos=2)
+    video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+              poster_file=jpeg_file("poster.jpg"))
+    social_image_add(product=product, ratio="1x1", file=jpeg_file("social.jpg"))
+    with transaction.atomic():
+        snapshots_publish(product=product, channels=[screens])
+
+    payload = ProductSnapshot.objects.get(locale="en").payload
+    urls = [payload["video"]["url"], *payload["video"]["poster"]["renditions"].values(),
+            *payload["social_images"][0]["renditions"].values(),
+            *(url for photo in payload["colours"][0]["photos"]
+              for url in photo["renditions"].values())]
+    assert len(urls) == 5
+    rendition = Rendition.objects.filter(spec="fill-80x100|format-webp").first()
+    assert f"https://pim.example.com{rendition.url}" in urls
+    assert all(url.startswith(f"https://pim.example.com{settings.MEDIA_URL}") for url in urls)
