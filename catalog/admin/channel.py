@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db import models
 from django_countries import countries
 
 from catalog.models import Channel
@@ -12,19 +11,16 @@ from media.renditions.specs import RenditionSpec
 from .forms import ContentFieldsFormMixin
 
 
-def _formfield(field, **kwargs):
-    if isinstance(field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
-
-
 class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
     content_field_names = ("required_fields",)
+    webhook_url = forms.URLField(
+        required=False, max_length=200, assume_scheme="https",
+        help_text=Channel._meta.get_field("webhook_url").help_text,
+    )
 
     class Meta:
         model = Channel
         fields = "__all__"
-        formfield_callback = _formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
-from catalog.models import Channel, ProductCompleteness
+from catalog.models import Category, Channel, ProductCompleteness
 from catalog.services import completeness as completeness_services
 from media.services import photo_add, photo_remove
 from tests.forms import form_data
@@ -93,7 +93,7 @@ def test_a_profile_change_recomputes_the_products_below(channel, complete_produc
     rows_of(complete_product)
     complete_product.care_washing = ""
     complete_product.save()
-    profile = complete_product.category.get_parent().content_profile
+    profile = Category.objects.get_parent(complete_product.category).content_profile
     with django_capture_on_commit_callbacks(execute=True):
         profile.required_fields = [f for f in profile.required_fields if f != "care"]
         profile.save()
