@@ -1,4 +1,5 @@
 from django import forms
+from django_countries import countries
 
 from catalog.models import ContentField
 
@@ -19,3 +20,24 @@ class ContentFieldsFormMixin:
                     label=self.fields[name].label,
                     help_text=self.fields[name].help_text,
                 )
+
+
+class OneRatePerMarketMixin:
+    """A formset of shipping rates: a market listed twice in one save is refused on its row."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("country"):
+                continue
+            country = data["country"]
+            if country in seen:
+                form.add_error("country", f"{countries.name(country)} is listed twice: "
+                                          "give each market one rate.")
+            seen.add(country)
+
+
+class ShippingRateFormSet(OneRatePerMarketMixin, forms.BaseInlineFormSet):
+    pass

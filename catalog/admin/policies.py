@@ -4,7 +4,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from catalog.models import Brand, ContentProfile, ReturnsPolicy, Season, ShippingRate
 
-from .forms import ContentFieldsFormMixin
+from .forms import ContentFieldsFormMixin, ShippingRateFormSet
 
 
 class ContentProfileForm(ContentFieldsFormMixin, forms.ModelForm):
@@ -27,12 +27,10 @@ class ContentProfileAdmin(admin.ModelAdmin):
 
 class BrandShippingInline(admin.TabularInline):
     model = ShippingRate
+    formset = ShippingRateFormSet
     fields = ("country", "cost", "currency", "min_days", "max_days")
     extra = 0
     verbose_name_plural = "default shipping per market"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(category=None, product=None)
 
 
 @admin.register(Brand)

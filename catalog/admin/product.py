@@ -6,6 +6,9 @@ from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from catalog.admin.completeness import ProductCompletenessAdminMixin
+from catalog.admin.forms import OneRatePerMarketMixin
+from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
     Colour,
@@ -17,8 +20,6 @@ from catalog.models import (
     Variant,
     validate_composition,
 )
-from catalog.admin.completeness import ProductCompletenessAdminMixin
-from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models.fields import gtin_normalize
 from catalog.selectors import category_path_labels
 from catalog.services.products import (
@@ -117,25 +118,18 @@ class SizeChartInline(nested_admin.NestedTabularInline):
     fieldset_anchor = "Fit and size"
 
 
+class ShippingFormSet(OneRatePerMarketMixin, nested_admin.formsets.NestedInlineFormSet):
+    pass
+
+
 class ShippingInline(nested_admin.NestedTabularInline):
     model = ShippingRate
+    formset = ShippingFormSet
     fk_name = "product"
     fields = ("country", "cost", "currency", "min_days", "max_days")
     extra = 0
     verbose_name_plural = "shipping overrides per market"
     fieldset_anchor = "Logistics"
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        brand_id = obj.brand_id if obj else None
-        base_save = formset.save_new
-
-        def save_new(fs, form, commit=True):
-            form.instance.brand_id = fs.instance.brand_id or brand_id
-            return base_save(fs, form, commit=commit)
-
-        formset.save_new = save_new
-        return formset
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

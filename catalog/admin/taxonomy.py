@@ -9,6 +9,8 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 from catalog.models import Category, ShippingRate
 from catalog.selectors import category_effective_profile_subquery
 
+from .forms import ShippingRateFormSet
+
 
 class CategoryForm(MoveNodeForm):
     """Products live in leaves: a category holding products takes no sub-categories."""
@@ -29,9 +31,10 @@ class CategoryForm(MoveNodeForm):
 class CategoryShippingInline(admin.TabularInline):
     model = ShippingRate
     fk_name = "category"
-    fields = ("brand", "country", "cost", "currency", "min_days", "max_days")
+    formset = ShippingRateFormSet
+    fields = ("country", "cost", "currency", "min_days", "max_days")
     extra = 0
-    verbose_name_plural = "shipping overrides for this branch (per brand and market)"
+    verbose_name_plural = "shipping overrides for this branch, whatever the brand (per market)"
 
 
 @admin.register(Category)

@@ -58,9 +58,15 @@ class Season(models.Model):
 
 
 class ShippingRate(models.Model):
-    """Cost and delivery time to one market. Brand default, overridable per category or product."""
+    """Cost and delivery time to one market, for exactly one scope.
 
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="shipping_rates")
+    A brand's rate is the default for its products; a category's rate overrides it for every
+    product below the category, whatever its brand; a product's rate overrides both.
+    """
+
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.CASCADE, related_name="shipping_rates"
+    )
     category = models.ForeignKey(
         "catalog.Category",
         null=True,
@@ -93,13 +99,17 @@ class ShippingRate(models.Model):
                 condition=Q(cost__gte=0), name="shipping_cost_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(category__isnull=True) | Q(product__isnull=True),
+                condition=Q(brand__isnull=False, category__isnull=True, product__isnull=True)
+                | Q(brand__isnull=True, category__isnull=False, product__isnull=True)
+                | Q(brand__isnull=True, category__isnull=True, product__isnull=False),
                 name="shipping_rate_one_scope",
-                violation_error_message="A rate overrides a category or a product, not both.",
+                violation_error_message=(
+                    "A rate belongs to exactly one of a brand, a category or a product."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["brand", "country"],
-                condition=Q(category__isnull=True, product__isnull=True),
+                condition=Q(brand__isnull=False),
                 name="shipping_rate_unique_brand_default",
                 violation_error_message="The brand already has a default rate for this market.",
             ),

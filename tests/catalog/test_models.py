@@ -69,9 +69,11 @@ def test_shipping_rate_scope_and_days_are_checked():
         ShippingRate(brand=brand, country="FR", cost=1, currency="EUR",
                      min_days=5, max_days=2).full_clean()
     category, product = factories.CategoryFactory(), factories.ProductFactory(brand=brand)
-    with pytest.raises(ValidationError, match="not both"):
-        ShippingRate(brand=brand, category=category, product=product, country="FR", cost=1,
-                     currency="EUR", min_days=1, max_days=2).full_clean()
+    for scopes in ({"category": category, "product": product}, {"brand": brand, "product": product},
+                   {"brand": brand, "category": category}, {}):
+        with pytest.raises(ValidationError, match="exactly one of a brand, a category or a product"):
+            ShippingRate(**scopes, country="FR", cost=1, currency="EUR", min_days=1,
+                         max_days=2).full_clean()
 
 
 def test_non_returnable_policy_cannot_be_free():
@@ -85,13 +87,13 @@ def test_logistics_resolve_product_over_category_over_brand(django_assert_num_qu
     factories.ShippingRateFactory(brand=brand, country="PL", cost="9.00")
     women = factories.CategoryFactory(name="Women")
     swim = factories.CategoryFactory(name="Swimwear", parent=women)
-    factories.ShippingRateFactory(brand=brand, category=women, country="PL", cost="7.00")
+    factories.ShippingRateFactory(brand=None, category=women, country="PL", cost="7.00")
     final_sale = factories.ReturnsPolicyFactory(name="Final sale", returnable=False, free=False)
     swim.returns_policy = final_sale
     swim.save()
     plain = factories.ProductFactory(brand=brand, category=women)
     swimsuit = factories.ProductFactory(brand=brand, category=swim)
-    factories.ShippingRateFactory(brand=brand, product=swimsuit, country="FR", cost="0.00")
+    factories.ShippingRateFactory(brand=None, product=swimsuit, country="FR", cost="0.00")
 
     with django_assert_num_queries(5):
         logistics = products_logistics(

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from catalog.models import Category, CompositionLine, Product, SizeChartRow, Variant
+from catalog.models import Category, CompositionLine, Product, ShippingRate, SizeChartRow, Variant
 from tests import factories
 from tests.forms import add_inline_row, errors_of, form_data
 
@@ -128,6 +128,44 @@ def test_bad_gtin_is_refused(admin_client, dress, gtin, message):
     response = admin_client.post(change_url(dress), data)
     assert message in errors_of(response)
     assert Variant.objects.get().gtin == before
+
+
+def test_shipping_override_per_market_on_the_product_page(admin_client, dress):
+    data = load(admin_client, dress)
+    add_inline_row(data, "shipping_rates", country="DE", cost="0.00", currency="EUR",
+                   min_days="1", max_days="2")
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    rate = ShippingRate.objects.get(product=dress)
+    assert (rate.country.code, rate.cost, rate.brand, rate.category) == ("DE", 0, None, None)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([{"country": "DE"}, {"country": "DE"}], "Germany is listed twice: give each market one rate."),
+    ([{"country": "DE", "min_days": "5", "max_days": "2"}],
+     "Minimum delivery days cannot exceed the maximum."),
+    ([{"country": "DE", "cost": "-1"}], "greater than or equal to 0"),
+])
+def test_bad_shipping_override_is_refused(admin_client, dress, rows, message):
+    data = load(admin_client, dress)
+    data["name_en"] = "Renamed"
+    for row in rows:
+        add_inline_row(data, "shipping_rates", **{"cost": "4.95", "currency": "EUR",
+                                                  "min_days": "1", "max_days": "2", **row})
+    response = admin_client.post(change_url(dress), data)
+    assert message in errors_of(response)
+    assert not ShippingRate.objects.filter(product=dress).exists()
+    assert Product.objects.get(pk=dress.pk).name_en == "Long linen dress"
+
+
+def test_second_rate_for_a_market_already_overridden_is_refused(admin_client, dress):
+    factories.ShippingRateFactory(brand=None, product=dress, country="DE", cost="3.00")
+    data = load(admin_client, dress)
+    add_inline_row(data, "shipping_rates", country="DE", cost="9.00", currency="EUR",
+                   min_days="1", max_days="2")
+    response = admin_client.post(change_url(dress), data)
+    assert "Germany is listed twice" in errors_of(response)
+    assert list(ShippingRate.objects.filter(product=dress).values_list("cost", flat=True)) == [3]
 
 
 def test_duplicate_gtin_is_refused_even_in_another_form(admin_client, dress):

@@ -2,9 +2,10 @@
 import pytest
 from django.urls import reverse
 
-from catalog.models import Category
+from catalog.models import Category, Product, ShippingRate
+from catalog.selectors import products_logistics
 from tests import factories
-from tests.forms import errors_of, form_data
+from tests.forms import add_inline_row, errors_of, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,41 @@ def test_move_a_branch_under_another_department(admin_client):
     assert admin_client.post(url, data).status_code == 302
     sandals.refresh_from_db()
     assert sandals.path_label == "Men > Shoes > Sandals"
+
+
+def test_shipping_override_on_a_branch_applies_to_every_brand_below_it(admin_client):
+    outerwear = factories.CategoryFactory(name="Outerwear")
+    coats = factories.CategoryFactory(name="Coats", parent=outerwear)
+    for code in ("lumiere", "nord"):
+        brand = factories.BrandFactory(code=code)
+        factories.ProductFactory(category=coats, brand=brand)
+        factories.ShippingRateFactory(brand=brand, country="FR", cost="4.95")
+    url = reverse("admin:catalog_category_change", args=[outerwear.pk])
+    data = form_data(admin_client.get(url))
+    add_inline_row(data, "shipping_rates", country="FR", cost="12.00", currency="EUR",
+                   min_days="3", max_days="5")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+
+    rate = ShippingRate.objects.get(category=outerwear)
+    assert rate.brand is None
+    logistics = products_logistics(Product.objects.select_related("category").filter(category=coats))
+    assert [str(x["shipping"]["FR"].cost) for x in logistics.values()] == ["12.00", "12.00"]
+
+
+def test_a_market_listed_twice_on_a_branch_is_refused(admin_client):
+    outerwear = factories.CategoryFactory(name="Outerwear")
+    url = reverse("admin:catalog_category_change", args=[outerwear.pk])
+    data = form_data(admin_client.get(url))
+    data["name_en"] = "Coats and jackets"
+    for cost in ("12.00", "15.00"):
+        add_inline_row(data, "shipping_rates", country="PL", cost=cost, currency="PLN",
+                       min_days="3", max_days="5")
+    response = admin_client.post(url, data)
+    assert "Poland is listed twice: give each market one rate." in errors_of(response)
+    assert not ShippingRate.objects.exists()
+    outerwear.refresh_from_db()
+    assert outerwear.name_en == "Outerwear"
 
 
 def test_category_list_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import Channel, ProductCompleteness, ShippingRate
+from catalog.models import Category, Channel, ProductCompleteness, ShippingRate
 from catalog.services.completeness import completeness_for, completeness_recompute
 from media.models import ProductVideo, SocialImage
 from tests import factories
@@ -87,7 +87,7 @@ def test_shipping_needs_a_rate_for_every_market(channel):
     assert [(f["code"], f["target"]) for f in failures] == [("shipping.market_missing", "DE")]
     assert "Germany" in failures[0]["message"]
     # A product override fills the gap.
-    ShippingRate.objects.create(brand=product.brand, product=product, country="DE", cost=5,
+    ShippingRate.objects.create(product=product, country="DE", cost=5,
                                 currency="EUR", min_days=1, max_days=3)
     assert codes_of(product, channel) == []
 
@@ -96,8 +96,8 @@ def test_a_category_rate_covers_the_products_below_it(channel):
     category = apparel_category()
     product = build_complete_product(category=category)
     ShippingRate.objects.filter(brand=product.brand, country="DE").delete()
-    ShippingRate.objects.create(brand=product.brand, category=category.get_parent(),
-                                country="DE", cost=5, currency="EUR", min_days=1, max_days=3)
+    ShippingRate.objects.create(category=Category.objects.get_parent(category), country="DE", cost=5,
+                                currency="EUR", min_days=1, max_days=3)
     assert codes_of(product, channel) == []
 
 
@@ -120,7 +120,7 @@ def test_optional_fields_when_a_channel_requires_them(channel):
     channel.required_fields = [*channel.required_fields, "video", "social_images", "ratings"]
     channel.save()
     product = build_complete_product()
-    profile = product.category.get_parent().content_profile
+    profile = Category.objects.get_parent(product.category).content_profile
     profile.required_fields = channel.required_fields
     profile.save()
     codes = codes_of(product, channel)
