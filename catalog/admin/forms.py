@@ -1,4 +1,8 @@
+import re
+from collections import defaultdict
+
 from django import forms
+from django.http import QueryDict
 from django_countries import countries
 
 from catalog.models import ContentField
@@ -41,3 +45,29 @@ class OneRatePerMarketMixin:
 
 class ShippingRateFormSet(OneRatePerMarketMixin, forms.BaseInlineFormSet):
     pass
+
+
+_POSITION = re.compile(r"^(?P<prefix>.+)-(?P<index>\d+)-position$")
+
+
+def distinct_positions(data: QueryDict) -> QueryDict:
+    """Sortable inline rows' positions as distinct whole numbers, in the order they were posted.
+
+    The page's script always posts them so. A hand-made post may repeat a position or send
+    text, which the sortable inlines can neither order when the page comes back with errors
+    nor save in a definite order.
+    """
+    groups = defaultdict(list)
+    for key in data:
+        if (match := _POSITION.match(key)) and data[key] not in ("", "-1"):
+            groups[match["prefix"]].append((int(match["index"]), key, data[key]))
+    fixed = None
+    for rows in groups.values():
+        numbers = [int(value) for _, _, value in rows if value.isdigit()]
+        if len(numbers) == len(rows) and len(set(numbers)) == len(numbers):
+            continue
+        fixed = fixed or data.copy()
+        rows.sort(key=lambda row: (int(row[2]) if row[2].isdigit() else float("inf"), row[0]))
+        for position, (_, key, _) in enumerate(rows):
+            fixed[key] = str(position)
+    return fixed or data

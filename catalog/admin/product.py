@@ -7,7 +7,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, Translati
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.admin.completeness import ProductCompletenessAdminMixin
-from catalog.admin.forms import OneRatePerMarketMixin
+from catalog.admin.forms import OneRatePerMarketMixin, distinct_positions
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
@@ -263,6 +263,8 @@ class ProductAdmin(
                      user=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            request.POST = distinct_positions(request.POST)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleProductError:

@@ -130,6 +130,25 @@ def test_bad_gtin_is_refused(admin_client, dress, gtin, message):
     assert Variant.objects.get().gtin == before
 
 
+@pytest.mark.parametrize("positions", [("1", "1", "1"), ("2", "x", "0")])
+def test_rows_posted_with_repeated_or_bad_positions_keep_their_posted_order(
+        admin_client, dress, positions):
+    """The page's script numbers rows; a hand-made post may not. Nothing breaks, nothing is lost."""
+    data = load(admin_client, dress)
+    add_inline_row(data, "size_chart_rows", size_label="L", eu="40")
+    for index, position in enumerate(positions):
+        data[f"size_chart_rows-{index}-position"] = position
+    data["composition_lines-0-percentage"] = "95"
+    response = admin_client.post(change_url(dress), data)  # the page comes back with its error
+    assert "Shell sums to 95 %" in errors_of(response)
+    data["composition_lines-0-percentage"] = "100"
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    expected = sorted(zip(positions, "SML"), key=lambda p: (not p[0].isdigit(), p[0]))
+    assert list(SizeChartRow.objects.filter(product=dress).values_list("size_label", flat=True)) \
+        == [label for _, label in expected]
+
+
 def test_shipping_override_per_market_on_the_product_page(admin_client, dress):
     data = load(admin_client, dress)
     add_inline_row(data, "shipping_rates", country="DE", cost="0.00", currency="EUR",
