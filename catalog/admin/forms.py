@@ -48,26 +48,32 @@ class ShippingRateFormSet(OneRatePerMarketMixin, forms.BaseInlineFormSet):
 
 
 _POSITION = re.compile(r"^(?P<prefix>.+)-(?P<index>\d+)-position$")
+_ROW_ID = re.compile(r"^.+-\d+-id$")
+_LARGEST_ID = 2**63 - 1
 
 
-def distinct_positions(data: QueryDict) -> QueryDict:
-    """Sortable inline rows' positions as distinct whole numbers, in the order they were posted.
+def inline_post_cleaned(data: QueryDict) -> QueryDict:
+    """A post of the product page as its nested inlines can take it.
 
-    The page's script always posts them so. A hand-made post may repeat a position or send
-    text, which the sortable inlines can neither order when the page comes back with errors
-    nor save in a definite order.
+    The page's script posts whole-number row ids and distinct whole-number positions. A
+    hand-made post may not: a row id that is not a number becomes one that matches no row (the
+    row is refused with "Select a valid choice"), and repeated or non-numeric positions are
+    renumbered in the order the rows were posted, so the page can come back with its errors
+    and saves rows in a definite order.
     """
+    fixed = data.copy()
     groups = defaultdict(list)
     for key in data:
-        if (match := _POSITION.match(key)) and data[key] not in ("", "-1"):
-            groups[match["prefix"]].append((int(match["index"]), key, data[key]))
-    fixed = None
+        value = data[key]
+        if _ROW_ID.match(key) and value and not (value.isdigit() and int(value) <= _LARGEST_ID):
+            fixed[key] = "0"
+        elif (match := _POSITION.match(key)) and value not in ("", "-1"):
+            groups[match["prefix"]].append((int(match["index"]), key, value))
     for rows in groups.values():
         numbers = [int(value) for _, _, value in rows if value.isdigit()]
         if len(numbers) == len(rows) and len(set(numbers)) == len(numbers):
             continue
-        fixed = fixed or data.copy()
         rows.sort(key=lambda row: (int(row[2]) if row[2].isdigit() else float("inf"), row[0]))
         for position, (_, key, _) in enumerate(rows):
             fixed[key] = str(position)
-    return fixed or data
+    return fixed

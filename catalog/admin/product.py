@@ -7,7 +7,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, Translati
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.admin.completeness import ProductCompletenessAdminMixin
-from catalog.admin.forms import OneRatePerMarketMixin, distinct_positions
+from catalog.admin.forms import OneRatePerMarketMixin, inline_post_cleaned
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
@@ -264,7 +264,7 @@ class ProductAdmin(
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":
-            request.POST = distinct_positions(request.POST)
+            request.POST = inline_post_cleaned(request.POST)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleProductError:

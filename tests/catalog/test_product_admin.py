@@ -149,6 +149,18 @@ def test_rows_posted_with_repeated_or_bad_positions_keep_their_posted_order(
         == [label for _, label in expected]
 
 
+@pytest.mark.parametrize("key", ["colours-0-id", "colours-0-variants-0-id", "size_chart_rows-0-id",
+                                 "composition_lines-0-id"])
+@pytest.mark.parametrize("value", ["x", "99999999999999999999", "-1"])
+def test_a_forged_row_id_is_refused_and_nothing_changes(admin_client, dress, key, value):
+    data = load(admin_client, dress)
+    data[key] = value
+    data["name_en"] = "Renamed"
+    response = admin_client.post(change_url(dress), data)
+    assert "Select a valid choice" in errors_of(response)
+    assert Product.objects.get(pk=dress.pk).name_en == "Long linen dress"
+
+
 def test_shipping_override_per_market_on_the_product_page(admin_client, dress):
     data = load(admin_client, dress)
     add_inline_row(data, "shipping_rates", country="DE", cost="0.00", currency="EUR",
