@@ -2,6 +2,7 @@ import re
 from collections import defaultdict
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django_countries import countries
 
@@ -27,7 +28,12 @@ class ContentFieldsFormMixin:
 
 
 class OneRatePerMarketMixin:
-    """A formset of shipping rates: a market listed twice in one save is refused on its row."""
+    """A formset of shipping rates: one rate per market.
+
+    A market listed twice in one save is refused on its row. Django checks an inline form's
+    constraints without the inline's own key, so a row repeating a stored rate (one not posted
+    as such) is checked here, against the database, rather than failing on save.
+    """
 
     def clean(self):
         super().clean()
@@ -40,6 +46,11 @@ class OneRatePerMarketMixin:
             if country in seen:
                 form.add_error("country", f"{countries.name(country)} is listed twice: "
                                           "give each market one rate.")
+            elif form.is_valid():
+                try:
+                    form.instance.validate_constraints(exclude=form._get_validation_exclusions())
+                except ValidationError as error:
+                    form.add_error(None, error)
             seen.add(country)
 
 
