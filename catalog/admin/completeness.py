@@ -84,7 +84,7 @@ class ProductCompletenessAdminMixin:
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("<path:object_id>/translations/confirm/",
+            path("<int:object_id>/translations/confirm/",
                  self.admin_site.admin_view(self.translation_confirm_view),
                  name="%s_%s_translation_confirm" % info),
             *super().get_urls(),

@@ -138,7 +138,7 @@ class ProductWorkflowAdminMixin:
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("<path:object_id>/workflow/<str:action>/",
+            path("<int:object_id>/workflow/<str:action>/",
                  self.admin_site.admin_view(self.workflow_view),
                  name="%s_%s_workflow" % info),
             *super().get_urls(),

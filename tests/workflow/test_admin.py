@@ -96,6 +96,20 @@ def test_a_forged_transition_without_permission_is_forbidden(client, complete_pr
     assert status(complete_product) == "in_review"
 
 
+@pytest.mark.parametrize("path", ["x/workflow/approve/", "1.5/translations/confirm/"])
+def test_product_urls_with_a_malformed_id_say_the_product_does_not_exist(client, content_manager,
+                                                                         path):
+    client.force_login(content_manager)
+    response = client.post(f"{CHANGELIST}{path}", follow=True)
+    assert response.status_code == 200
+    assert "doesn’t exist" in " ".join(texts(response))
+
+
+def test_a_workflow_step_for_an_unknown_product_is_not_found(client, content_manager):
+    client.force_login(content_manager)
+    assert client.post(f"{CHANGELIST}99999999999999999999/workflow/submit/").status_code == 404
+
+
 def test_a_transition_from_the_wrong_state_says_why(client, complete_product, content_manager,
                                                     screens):
     client.force_login(content_manager)
