@@ -16,3 +16,18 @@ def setup_django(db: Path) -> None:
     import django
 
     django.setup()
+
+
+class QueryCounter:
+    """A database execute wrapper that counts queries without keeping them (bounded memory)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def reset(self) -> int:
+        count, self.count = self.count, 0
+        return count

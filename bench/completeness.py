@@ -28,7 +28,7 @@ import sys
 import time
 import tracemalloc
 
-from benchsupport import OUT, setup_django
+from benchsupport import OUT, QueryCounter, setup_django
 
 DB = OUT / "completeness.sqlite3"
 
@@ -65,15 +65,6 @@ def build(products: int) -> None:
         care_text_en=Concat(F("care_text_en"), Value(" Dry flat.")))
     print(f"built {Product.objects.count()} products, {len(photos)} photos in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def measure(batch_size: int) -> dict:

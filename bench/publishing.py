@@ -21,7 +21,7 @@ import argparse
 import resource
 import time
 
-from benchsupport import OUT, setup_django
+from benchsupport import OUT, QueryCounter, setup_django
 
 DB = OUT / "publishing.sqlite3"
 
@@ -31,19 +31,6 @@ def build(products: int) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", products=products, no_admin=True, catalog_only=True)
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-    def reset(self) -> int:
-        count, self.count = self.count, 0
-        return count
 
 
 def measure() -> None:
