@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from api.services import channel_token_create
-from catalog.models import Channel, ProductSnapshot
+from catalog.models import ProductSnapshot
 from catalog.services.roles import CONTENT_MANAGER, MERCHANDISER, roles_setup
 from catalog.services.workflow import (
     product_approve,
@@ -14,7 +14,7 @@ from catalog.services.workflow import (
 )
 from rest_framework.test import APIClient
 from tests import factories
-from tests.workflow.conftest import make_complete_product
+from tests.workflow.conftest import make_complete_product, screens  # noqa: F401 (fixture)
 
 LIST = "/api/v1/channels/store-screens/products/"
 
@@ -44,15 +44,6 @@ class Mirror:
                 break
             response = self.client.get(body["next"])
         self.since = started
-
-
-@pytest.fixture
-def screens(db):
-    return Channel.objects.create(
-        code="store-screens", name="Store screens", locales=["en", "fr"], markets=["FR"],
-        required_fields=["photos", "description", "translations"], min_photos=1,
-        renditions=["fill-80x100|format-webp"],
-    )
 
 
 def staff(username, role):
