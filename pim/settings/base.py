@@ -13,7 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "pim.apps.PimStaticFilesConfig",
     "nested_admin",
     "adminsortable2",
     "treebeard",
@@ -94,7 +94,8 @@ import xstatic.pkg.jquery_ui  # noqa: E402
 STATIC_URL = "static/"
 # jQuery UI for the admin's translation tabs, served locally rather than from a CDN.
 STATICFILES_DIRS = [("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR)]
-MODELTRANSLATION_JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
+# The setting django-modeltranslation reads (its tabbed admin uses the admin's own jQuery).
+JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media-files")
