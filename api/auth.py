@@ -29,14 +29,17 @@ class ChannelTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Send the channel token as “Authorization: Bearer <token>”."
             )
+        guesses = BadTokenThrottle()
+        guesses.refuse_if_exhausted(request)
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = (
+            raw = None
+        token = raw and (
             ChannelToken.objects.select_related("channel").filter(key_hash=token_hash(raw)).first()
         )
-        if token is None:
+        if not token:
+            guesses.record_failure(request)
             raise exceptions.AuthenticationFailed("Invalid token.")
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This token has been revoked.")
@@ -70,3 +73,32 @@ class ChannelTokenRateThrottle(SimpleRateThrottle):
         if not isinstance(request.auth, ChannelToken):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class BadTokenThrottle(SimpleRateThrottle):
+    """Wrong tokens per client address: past the budget, every request gets 429 for a while.
+
+    Only failures count, so a client with a good token is never slowed by this budget.
+    """
+
+    scope = "bad_token"
+
+    def __init__(self):
+        self.cache = caches[settings.API_THROTTLE_CACHE]
+        super().__init__()
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def refuse_if_exhausted(self, request) -> None:
+        self.key = self.get_cache_key(request, None)
+        self.now = self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
+        if len(self.history) >= self.num_requests:
+            raise exceptions.Throttled(self.wait(), detail=(
+                "Too many requests with a wrong token from this address: wait before trying "
+                "again."))
+
+    def record_failure(self, request) -> None:
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -28,3 +29,11 @@ def channel(db):
 def _media_root(settings, tmp_path):
     """Each test writes files under its own folder (local storage only)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and login failures counted by one test do not reach the next."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django_filters",
     "storages",
     "django_countries",
+    "axes",
+    "csp",
     "catalog",
     "media",
     "api",
@@ -39,7 +41,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_TIME hours, right password or not.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 ROOT_URLCONF = "pim.urls"
 WSGI_APPLICATION = "pim.wsgi.application"
@@ -47,7 +64,7 @@ WSGI_APPLICATION = "pim.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "pim" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -121,6 +138,37 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and frames from this server
+# only. Images and video may also come from where media are stored (an absolute MEDIA_URL, a
+# CDN domain, the S3 endpoint). Style attributes stay allowed: the admin's templates use them.
+def _origin(url: str | None) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+MEDIA_ORIGINS = _origin(MEDIA_URL)
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_ORIGINS += (
+        [f"https://{AWS_S3_CUSTOM_DOMAIN}"] if AWS_S3_CUSTOM_DOMAIN
+        else _origin(AWS_S3_ENDPOINT_URL) or ["https://*.amazonaws.com"]
+    )
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": ["'self'", "blob:", *MEDIA_ORIGINS],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
 # Celery: eager in-process execution unless a broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
@@ -142,7 +190,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.ORJSONRenderer"],
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"channel_token": env("API_RATE_LIMIT", default="1200/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "channel_token": env("API_RATE_LIMIT", default="1200/minute"),
+        "bad_token": env("API_BAD_TOKEN_LIMIT", default="20/minute"),
+    },
     "UNAUTHENTICATED_USER": None,
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)

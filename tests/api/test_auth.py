@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from api.auth import ChannelTokenRateThrottle
+from api.auth import BadTokenThrottle, ChannelTokenRateThrottle
 from api.models import ChannelToken
 from api.services import channel_token_create, token_hash
 
@@ -112,3 +112,20 @@ def test_rate_limit_per_token_is_a_429_with_retry_after(monkeypatch, webshop, ap
     )
     assert other.get(LIST).status_code == 200
     cache.clear()
+
+
+def test_repeated_wrong_api_tokens_get_a_429_per_address(monkeypatch, webshop, api):
+    monkeypatch.setattr(BadTokenThrottle, "THROTTLE_RATES", {"bad_token": "5/minute"})
+    guesser = APIClient()
+    statuses = [guesser.get(LIST, HTTP_AUTHORIZATION=f"Bearer guess-{i}").status_code
+                for i in range(7)]
+    assert statuses == [401] * 5 + [429] * 2
+    refused = guesser.get(LIST, HTTP_AUTHORIZATION="Bearer guess-again")
+    assert refused.json()["code"] == "throttled" and int(refused["Retry-After"]) > 0
+    # A client with a good token from another address is not slowed down.
+    assert api.get(LIST, REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_good_tokens_do_not_use_up_the_wrong_token_budget(monkeypatch, webshop, api):
+    monkeypatch.setattr(BadTokenThrottle, "THROTTLE_RATES", {"bad_token": "2/minute"})
+    assert {api.get(LIST).status_code for _ in range(5)} == {200}

@@ -1,0 +1,52 @@
+"""Abuse limits of the admin: login throttling and the Content-Security-Policy."""
+import pytest
+from django.test import Client
+
+from tests import factories
+
+LOGIN = "/admin/login/?next=/admin/"
+
+
+def _login(client, password, username="admin"):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_account_out_even_for_the_right_one(settings):
+    user = factories.SuperUserFactory(username="admin")
+    user.set_password("the-right-one")
+    user.save()
+    client = Client()
+    statuses = [_login(client, f"wrong-{attempt}").status_code
+                for attempt in range(settings.AXES_FAILURE_LIMIT)]
+    # The form again with its error, until the failure that reaches the limit.
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    locked = _login(client, "the-right-one")
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not locked out by these failures.
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert _login(other, "the-right-one").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_few_wrong_passwords_then_the_right_one_logs_in():
+    user = factories.SuperUserFactory(username="admin")
+    user.set_password("the-right-one")
+    user.save()
+    client = Client()
+    for attempt in range(3):
+        _login(client, f"wrong-{attempt}")
+    response = _login(client, "the-right-one")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_admin_and_api_docs_send_a_content_security_policy(admin_client):
+    for path in ("/admin/", "/admin/login/", "/api/v1/docs/"):
+        policy = admin_client.get(path)["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+        assert directives["script-src"] == "'self'", path
+        assert directives["object-src"] == "'none'"
+        assert "https://" not in directives["default-src"]
