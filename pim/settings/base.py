@@ -13,7 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "pim.apps.PimStaticFilesConfig",
+    "django.contrib.staticfiles",
     "nested_admin",
     "adminsortable2",
     "treebeard",
@@ -106,11 +106,14 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-import xstatic.pkg.jquery_ui  # noqa: E402
-
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "pim" / "static"]
 # jQuery UI for the admin's translation tabs, served locally rather than from a CDN.
-STATICFILES_DIRS = [("jquery-ui", xstatic.pkg.jquery_ui.BASE_DIR)]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "pim.staticfiles.JQueryUIFinder",
+]
 # The setting django-modeltranslation reads (its tabbed admin uses the admin's own jQuery).
 JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
