@@ -1,6 +1,11 @@
 """Every error of the API is JSON: {"detail": "<a sentence>", "code": "<machine code>", ...}."""
+import logging
+
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger("api")
 
 
 class BadRequest(exceptions.APIException):
@@ -19,7 +24,14 @@ class NotFound(exceptions.NotFound):
 def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
-        return None
+        # A fault of ours: logged with its traceback for us, a plain JSON 500 for the client,
+        # never the debug page (which shows settings) whatever DEBUG says.
+        logger.error("Unhandled error in %s", context.get("view"), exc_info=exc)
+        return Response(
+            {"detail": "The server failed to answer this request; it has been logged.",
+             "code": "server_error"},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": "Invalid request.", "code": "invalid", "errors": exc.detail}
         return response

@@ -1,5 +1,6 @@
 """Cursor pagination over (updated_at, id): stable while rows are added or changed."""
 import base64
+import re
 from datetime import datetime, timezone as dt_timezone
 
 import orjson
@@ -21,7 +22,7 @@ def parse_page_size(value: str | None) -> int:
         return min(DEFAULT_PAGE_SIZE, max_page_size())
     limit = max_page_size()
     text = value.strip()
-    if not text.lstrip("-").isdigit() or len(text) > 12:
+    if not re.fullmatch(r"-?[0-9]{1,12}", text):
         raise BadRequest(
             f"page_size must be a whole number from 1 to {limit}; got “{value[:40]}”.",
             code="invalid_page_size",
@@ -55,7 +56,20 @@ def parse_updated_since(value: str | None) -> datetime | None:
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, dt_timezone.utc)
-    return moment
+    if (utc := _in_utc(moment)) is None:
+        raise BadRequest(
+            f"updated_since must lie between the years 1 and 9999 in UTC; got “{value[:40]}”.",
+            code="invalid_updated_since",
+        )
+    return utc
+
+
+def _in_utc(moment: datetime) -> datetime | None:
+    """The moment in UTC, or None where UTC has no date for it (past 9999 or before year 1)."""
+    try:
+        return moment.astimezone(dt_timezone.utc)
+    except (OverflowError, ValueError):
+        return None
 
 
 def encode_cursor(updated_at: datetime, pk: int) -> str:
@@ -73,7 +87,9 @@ def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
         moment = parse_datetime(stamp)
         if moment is None or timezone.is_naive(moment) or type(pk) is not int or not 0 <= pk < 2**63:
             raise ValueError
-        return moment, pk
+        if (utc := _in_utc(moment)) is None:
+            raise ValueError
+        return utc, pk
     except (ValueError, TypeError, orjson.JSONDecodeError, UnicodeError):
         raise BadRequest(
             "The cursor is not one this API gave out. Follow the “next” link as returned, "

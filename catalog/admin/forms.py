@@ -63,6 +63,10 @@ _ROW_ID = re.compile(r"^.+-\d+-id$")
 _LARGEST_ID = 2**63 - 1
 
 
+def _is_number(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
 def inline_post_cleaned(data: QueryDict) -> QueryDict:
     """A post of the product page as its nested inlines can take it.
 
@@ -76,15 +80,15 @@ def inline_post_cleaned(data: QueryDict) -> QueryDict:
     groups = defaultdict(list)
     for key in data:
         value = data[key]
-        if _ROW_ID.match(key) and value and not (value.isdigit() and int(value) <= _LARGEST_ID):
+        if _ROW_ID.match(key) and value and not (_is_number(value) and int(value) <= _LARGEST_ID):
             fixed[key] = "0"
         elif (match := _POSITION.match(key)) and value not in ("", "-1"):
             groups[match["prefix"]].append((int(match["index"]), key, value))
     for rows in groups.values():
-        numbers = [int(value) for _, _, value in rows if value.isdigit()]
+        numbers = [int(value) for _, _, value in rows if _is_number(value)]
         if len(numbers) == len(rows) and len(set(numbers)) == len(numbers):
             continue
-        rows.sort(key=lambda row: (int(row[2]) if row[2].isdigit() else float("inf"), row[0]))
+        rows.sort(key=lambda row: (int(row[2]) if _is_number(row[2]) else float("inf"), row[0]))
         for position, (_, key, _) in enumerate(rows):
             fixed[key] = str(position)
     return fixed

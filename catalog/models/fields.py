@@ -1,4 +1,6 @@
 """Field types that carry a domain rule, so the admin, imports and the API all get it."""
+import unicodedata
+
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -32,13 +34,27 @@ class SanitizedHTMLField(models.TextField):
         return super().clean(sanitize_editorial_html(value), model_instance)
 
 
+def ascii_digits(value: str) -> str:
+    """Decimal digits of any script (Arabic-Indic, fullwidth...) as ASCII; the rest unchanged.
+
+    Superscript and circled digits are not decimal digits: they stay, for a validator to refuse.
+    """
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
+
+
 def gtin_normalize(value: str) -> str:
     """A GTIN-8/12/13/14 as its 14-digit form, so UPC-A and EAN-13 of one item match.
 
-    Anything else comes back unpadded, for the validator to refuse.
+    Digits typed in another script count as the same digits, so a copy of a stored GTIN in
+    fullwidth digits is the same barcode. Anything else comes back unpadded, for the validator
+    to refuse.
     """
-    digits = "".join(str(value).split())
-    return digits.zfill(14) if digits.isdigit() and len(digits) in (8, 12, 13, 14) else digits
+    digits = ascii_digits("".join(str(value).split()))
+    return digits.zfill(14) if _is_gtin_length(digits) else digits
+
+
+def _is_gtin_length(digits: str) -> bool:
+    return digits.isascii() and digits.isdigit() and len(digits) in (8, 12, 13, 14)
 
 
 def gtin_check_digit(body: str) -> int:
@@ -48,7 +64,7 @@ def gtin_check_digit(body: str) -> int:
 
 def validate_gtin(value: str) -> None:
     raw = "".join(str(value).split())
-    if not raw.isdigit() or len(raw) not in (8, 12, 13, 14):
+    if not _is_gtin_length(raw):
         raise ValidationError(
             "“%(value)s” is not a GTIN: use 8, 12 (UPC-A), 13 (EAN-13) or 14 digits.",
             code="gtin_format",

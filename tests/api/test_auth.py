@@ -129,3 +129,20 @@ def test_repeated_wrong_api_tokens_get_a_429_per_address(monkeypatch, webshop, a
 def test_good_tokens_do_not_use_up_the_wrong_token_budget(monkeypatch, webshop, api):
     monkeypatch.setattr(BadTokenThrottle, "THROTTLE_RATES", {"bad_token": "2/minute"})
     assert {api.get(LIST).status_code for _ in range(5)} == {200}
+
+
+def test_a_server_fault_is_a_json_500_without_the_debug_page(monkeypatch, settings, webshop, api):
+    settings.DEBUG = True
+    from api.v1 import views
+
+    def broken(**kwargs):
+        raise RuntimeError("SECRET_KEY would be on the debug page")
+
+    monkeypatch.setattr(views, "snapshot_feed", broken)
+    response = api.get(LIST)
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "The server failed to answer this request; it has been logged.",
+        "code": "server_error",
+    }
+    assert "SECRET_KEY" not in response.content.decode()

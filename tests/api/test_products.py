@@ -1,6 +1,8 @@
 """The product feed, detail, GTIN lookup and categories, through HTTP."""
+import base64
 from datetime import timedelta
 
+import orjson
 import pytest
 from django.utils import timezone
 
@@ -77,7 +79,9 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         assert len(body["results"]) == size
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "1000000", "abc", "1.5", "", " 3x"])
+@pytest.mark.parametrize(
+    "value", ["0", "-1", "1000000", "abc", "1.5", "", " 3x", "--5", "²", "①", "٣", "３"]
+)
 def test_page_size_out_of_range_or_malformed_is_400(api, webshop, value):
     response = api.get(f"{LIST}?page_size={value}")
     if value == "":
@@ -101,6 +105,19 @@ def test_malformed_updated_since_is_400(api, webshop, value):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_updated_since"
     assert "ISO-8601" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00"])
+def test_updated_since_with_no_date_in_utc_is_400(api, webshop, value):
+    factories.ProductSnapshotFactory(channel=webshop)
+    response = api.get(LIST, {"updated_since": value})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_updated_since"
+    assert "between the years 1 and 9999" in response.json()["detail"]
+    # The same moment inside a cursor is refused as a bad cursor.
+    cursor = base64.urlsafe_b64encode(orjson.dumps([value, 1])).rstrip(b"=").decode()
+    refused = api.get(LIST, {"cursor": cursor})
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_cursor"
 
 
 @pytest.mark.parametrize(
@@ -191,7 +208,8 @@ def test_gtin_unknown_unpublished_or_malformed(api, webshop, published):
     draft = make_product()
     gtin = draft.colours.first().variants.first().gtin
     assert api.get(f"/api/v1/channels/webshop/gtin/{gtin}/").status_code == 404
-    for bad in ("5901234123458", "abc", "12345"):
+    for bad in ("5901234123458", "abc", "12345", "590123412345⁷", "590123412345⑦",
+                "５９０１２３４１２３４５７"):
         response = api.get(f"/api/v1/channels/webshop/gtin/{bad}/")
         assert response.status_code == 400 and response.json()["code"] == "invalid_gtin"
     assert "check digit" in api.get("/api/v1/channels/webshop/gtin/5901234123458/").json()["detail"]

@@ -13,15 +13,17 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("raw", ["4006381333931", "04006381333931", " 4006381333931 "])
+@pytest.mark.parametrize("raw", ["4006381333931", "04006381333931", " 4006381333931 ",
+                                 "４００６３８１３３３９３１", "٤٠٠٦٣٨١٣٣٣٩٣١"])
 def test_gtin_is_normalised_to_fourteen_digits(raw):
-    validate_gtin(raw)
     assert gtin_normalize(raw) == "04006381333931"
+    validate_gtin(gtin_normalize(raw))
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("4006381333932", "wrong check digit"), ("40063813339", "use 8, 12"), ("400638133393A", "not a GTIN")],
+    [("4006381333932", "wrong check digit"), ("40063813339", "use 8, 12"), ("400638133393A", "not a GTIN"),
+     ("400638133393¹", "not a GTIN"), ("400638133393①", "not a GTIN")],
 )
 def test_bad_gtin_is_refused_with_the_reason(raw, message):
     with pytest.raises(ValidationError, match=message):
@@ -33,6 +35,16 @@ def test_variant_gtin_is_unique_in_the_database():
     other = factories.ColourFactory(product=first.colour.product, code="NAV")
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.VariantFactory(colour=other, gtin=first.gtin)
+
+
+def test_a_gtin_typed_in_fullwidth_digits_is_the_same_barcode():
+    first = factories.VariantFactory(gtin="4006381333931")
+    copy = factories.VariantFactory.build(colour=factories.ColourFactory(), sku="SKU-COPY",
+                                          gtin="４００６３８１３３３９３１")
+    with pytest.raises(ValidationError, match="GTIN already exists"):
+        copy.full_clean()
+    first.refresh_from_db()
+    assert first.gtin == "04006381333931"
 
 
 def test_editorial_html_is_sanitised_on_save():
