@@ -17,6 +17,8 @@ pillow_heif.register_heif_opener()
 # Pillow format name -> (our format code, MIME type, file name extensions that may carry it).
 IMAGE_FORMATS = {
     "JPEG": ("jpeg", "image/jpeg", ("jpg", "jpeg", "jpe", "jfif")),
+    # A camera's multi-picture JPEG: the first picture is the photo, and it is stored as such.
+    "MPO": ("jpeg", "image/jpeg", ("jpg", "jpeg", "jpe", "jfif", "mpo")),
     "PNG": ("png", "image/png", ("png",)),
     "WEBP": ("webp", "image/webp", ("webp",)),
     "TIFF": ("tiff", "image/tiff", ("tif", "tiff")),
@@ -24,13 +26,15 @@ IMAGE_FORMATS = {
     "AVIF": ("avif", "image/avif", ("avif",)),
 }
 
+# Pillow opens an MPO through its JPEG plugin.
+OPEN_FORMATS = [name for name in IMAGE_FORMATS if name != "MPO"]
 EXIF_ORIENTATION = 0x0112
 _SRGB = ImageCms.createProfile("sRGB")
 
 
 def open_image(fp) -> Image.Image:
     """Open (lazily) an image of one of the allowed formats; anything else raises."""
-    return Image.open(fp, formats=list(IMAGE_FORMATS))
+    return Image.open(fp, formats=OPEN_FORMATS)
 
 
 def exif_orientation(img: Image.Image) -> int:
@@ -41,14 +45,25 @@ def exif_orientation(img: Image.Image) -> int:
     return orientation if 1 <= orientation <= 8 else 1
 
 
+JPEG_FORMATS = ("JPEG", "MPO")
+
+
 def display_size(img: Image.Image) -> tuple[int, int]:
     """Width and height as the image is meant to be seen (EXIF orientation applied)."""
     width, height = img.size
+    if img.format == "TIFF":
+        # Pillow gives a TIFF's size upright already, and turns its pixels upright on load.
+        return width, height
     return (height, width) if exif_orientation(img) in (5, 6, 7, 8) else (width, height)
 
 
 def apply_orientation(img: Image.Image) -> Image.Image:
     return ImageOps.exif_transpose(img) if exif_orientation(img) != 1 else img
+
+
+# What a damaged or misplaced embedded profile raises (a JPEG's ICC segment after its SOF
+# marker arrives cut short: "cannot open profile from string").
+PROFILE_ERRORS = (ImageCms.PyCMSError, OSError, TypeError, ValueError)
 
 
 @lru_cache(maxsize=64)
@@ -60,7 +75,7 @@ def _profile(icc: bytes) -> ImageCms.ImageCmsProfile:
 def profile_description(icc: bytes) -> str:
     try:
         return ImageCms.getProfileDescription(_profile(icc)).strip()
-    except (ImageCms.PyCMSError, OSError, TypeError, ValueError):
+    except PROFILE_ERRORS:
         return "unreadable profile"
 
 
@@ -105,9 +120,9 @@ def to_srgb(img: Image.Image) -> Image.Image:
         base = img.convert("RGB") if img.mode == "RGBA" else img
         try:
             img = ImageCms.applyTransform(base, _transform(icc, base.mode))
-        except ImageCms.PyCMSError:
-            # A profile that does not fit the pixels (e.g. an RGB profile on CMYK data):
-            # fall back to the plain conversion rather than refuse a good photo.
+        except PROFILE_ERRORS:
+            # A profile that does not fit the pixels (e.g. an RGB profile on CMYK data) or
+            # cannot be read: fall back to the plain conversion rather than refuse the photo.
             img = base.convert("RGB")
     elif img.mode not in ("RGB", "RGBA"):
         img = img.convert("RGB")

@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from media import conf as media_settings
 from media.images import IMAGE_FORMATS, colour_profile_label, display_size, open_image
+from media.renditions.generate import decode
 
 ALLOWED_DESCRIPTION = "JPEG, PNG, WebP, TIFF, HEIC or AVIF images, MP4 or WebM videos"
 
@@ -127,7 +128,9 @@ def _inspect_image(fp: BinaryIO, filename: str) -> Inspection:
     except UnidentifiedImageError:
         _refuse(f"“{filename}” is not an image of an accepted type, or its header is corrupt. "
                 f"Accepted: {ALLOWED_DESCRIPTION}.", "unsupported")
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001
+        # Pillow's plugins raise assorted errors on malformed data (IndexError for an APNG
+        # declaring no frames, struct.error, KeyError...): each is a file we cannot use.
         reason = "truncated" if "truncated" in str(exc).lower() else "corrupt"
         _refuse(f"“{filename}” is {reason}: the image data could not be fully decoded "
                 f"({exc}). Export it again and re-upload.", reason)
@@ -145,12 +148,10 @@ def _decode_fully(img: Image.Image, fp: BinaryIO) -> None:
         open_image(fp).verify()
         fp.seek(0)
         img = open_image(fp)
-    if img.format == "JPEG":
-        # All entropy-coded data is still read at 1/8 scale (truncation and corruption show),
-        # but a 60-megapixel photo needs 1/64 of the memory to check.
-        img.draft(img.mode if img.mode != "CMYK" else None,
-                  (max(1, img.width // 8), max(1, img.height // 8)))
-    img.load()
+    # The renditions' own decoding (orientation, colour profile to sRGB), so that whatever
+    # passes here can be rendered. A JPEG's entropy-coded data is all read at 1/8 scale
+    # (truncation and corruption show), but a 60-megapixel photo needs 1/64 of the memory.
+    decode(img, scale=1 / 8)
 
 
 # ----------------------------------------------------------------------------- videos

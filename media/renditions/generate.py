@@ -24,6 +24,7 @@ from typing import BinaryIO, Sequence
 from PIL import Image
 
 from media.images import (
+    JPEG_FORMATS,
     apply_orientation,
     display_size,
     exif_orientation,
@@ -109,7 +110,7 @@ def decode(img: Image.Image, *, scale: float = 1.0) -> Image.Image:
     Returns it upright (EXIF orientation applied), in sRGB, with no metadata.
     """
     orientation = exif_orientation(img)
-    if img.format == "JPEG":
+    if img.format in JPEG_FORMATS:
         requested = _draft_size(img, scale)
         if requested:
             img.draft(img.mode if img.mode != "CMYK" else None, requested)

@@ -15,7 +15,8 @@ from .operations import (
 )
 
 # What a spec without ``format-`` produces, by source format (Pillow's format names).
-DEFAULT_OUTPUT_FORMAT = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "AVIF": "avif"}
+DEFAULT_OUTPUT_FORMAT = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp",
+                         "AVIF": "avif"}
 DEFAULT_QUALITY = {"jpeg": 85, "webp": 80, "avif": 60, "png": None}
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "avif": "avif", "png": "png"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "avif": "image/avif", "png": "image/png"}

@@ -87,3 +87,73 @@ def exif_with(orientation: int | None = None, gps: bool = False) -> bytes:
     if gps:
         exif[0x8825] = {1: "N", 2: (52.0, 13.0, 37.0), 3: "E", 4: (21.0, 0.0, 42.0)}
     return exif.tobytes()
+
+
+def marked(size=(120, 60)) -> Image.Image:
+    """Green with a red top-left corner, to see where that corner goes."""
+    img = Image.new("RGB", size, (10, 200, 10))
+    img.paste((220, 0, 0), (0, 0, size[0] // 4, size[1] // 2))
+    return img
+
+
+def tiff_oriented(orientation: int, size=(120, 60)) -> bytes:
+    from PIL import TiffImagePlugin
+
+    tags = TiffImagePlugin.ImageFileDirectory_v2()
+    tags[0x0112] = orientation
+    buffer = io.BytesIO()
+    marked(size).save(buffer, "TIFF", tiffinfo=tags)
+    return buffer.getvalue()
+
+
+def jpeg_oriented(orientation: int, size=(120, 60)) -> bytes:
+    buffer = io.BytesIO()
+    marked(size).save(buffer, "JPEG", quality=95, exif=exif_with(orientation=orientation))
+    return buffer.getvalue()
+
+
+def _jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
+    """(marker, bytes) of each segment up to and including the scan, which runs to the end."""
+    index, segments = 2, []
+    while index < len(data):
+        marker = data[index + 1]
+        if marker == 0xDA:
+            segments.append((marker, data[index:]))
+            break
+        length = struct.unpack(">H", data[index + 2:index + 4])[0]
+        segments.append((marker, data[index:index + 2 + length]))
+        index += 2 + length
+    return segments
+
+
+def jpeg_icc_after_sof(icc: bytes = DISPLAY_P3_ICC) -> bytes:
+    """A JPEG whose ICC profile segment (APP2) stands after the start of frame, as some
+    encoders write it."""
+    segments = _jpeg_segments(jpeg(size=(120, 150), icc_profile=icc))
+    icc_segments = b"".join(s for marker, s in segments if marker == 0xE2)
+    out = b"\xff\xd8"
+    for marker, segment in segments:
+        if marker != 0xE2:
+            out += segment
+        if marker == 0xC0:
+            out += icc_segments
+    return out
+
+
+def mpo(size=(80, 60)) -> bytes:
+    """A camera's multi-picture JPEG: two pictures and an MP index."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 0, 0)).save(
+        buffer, "MPO", save_all=True, append_images=[Image.new("RGB", size, (0, 200, 0))])
+    return buffer.getvalue()
+
+
+def apng_declaring_frames(frames: int) -> bytes:
+    """An animated PNG of two frames whose animation control chunk declares ``frames``."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (200, 0, 0)).save(
+        buffer, "PNG", save_all=True, append_images=[Image.new("RGB", (80, 60), (0, 0, 200))])
+    data = buffer.getvalue()
+    index = data.index(b"acTL") - 4
+    chunk = _png_chunk(b"acTL", struct.pack(">II", frames, 0))
+    return data[:index] + chunk + data[index + len(chunk):]
