@@ -7,6 +7,7 @@ on, before a byte is stored.
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -184,27 +185,121 @@ def _inspect_video(fp: BinaryIO, filename: str, container: str, head: bytes) -> 
     mime_type, extensions = VIDEO_FORMATS[container]
     _check_name(filename, f"an {container.upper()} video", extensions)
 
+    max_pixels = media_settings.get("MEDIA_MAX_VIDEO_PIXELS")
+    max_seconds = media_settings.get("MEDIA_MAX_VIDEO_SECONDS")
     try:
+        _check_complete(fp)
         with av.open(fp, mode="r") as media:
             streams = [s for s in media.streams if s.type == "video"]
             if not streams:
                 _refuse(f"“{filename}” has no video track.", "no_video")
             stream = streams[0]
-            codec = stream.codec_context.name
+            # The codec, not the decoder FFmpeg picked for it (AV1's is "libdav1d").
+            codec = stream.codec_context.codec.canonical_name
             if codec not in VIDEO_CODECS[container]:
                 _refuse(f"“{filename}” uses the {codec} codec, which browsers do not play in "
                         f"{container.upper()}. Export it with "
                         f"{' or '.join(sorted(VIDEO_CODECS[container]))}.", "unsupported")
             width, height = stream.codec_context.width, stream.codec_context.height
-            # Demux every packet (cheap, no decoding): a truncated file runs out early.
-            packets = sum(1 for packet in media.demux(stream) if packet.size)
-            if stream.frames and packets < stream.frames:
-                raise av.error.InvalidDataError(0, "fewer frames than the index lists")
-            media.seek(0)
-            next(media.decode(stream))  # the first frame must decode
+            if (width or 0) * (height or 0) > max_pixels:
+                _refuse(f"“{filename}” is {width}×{height} pixels; videos may have at most "
+                        f"{max_pixels / 1e6:.1f} megapixels (4K is 8.3). Export it smaller.",
+                        "video_too_large")
+            if media.duration and media.duration / av.time_base > max_seconds:
+                _refuse(f"“{filename}” runs {media.duration / av.time_base:.0f} seconds; "
+                        f"product videos may run at most {max_seconds} seconds. Cut it shorter.",
+                        "video_too_long")
+            _decode_to_the_end(media, stream)
     except ValidationError:
         raise
-    except (av.error.FFmpegError, OSError, StopIteration, ValueError) as exc:
+    except (av.error.FFmpegError, OSError, StopIteration, ValueError, TruncatedVideo):
         _refuse(f"“{filename}” is truncated or corrupt: the video could not be read to the end. "
                 "Export it again and re-upload.", "corrupt")
     return Inspection("video", container, mime_type, extensions[0], width or None, height or None)
+
+
+class TruncatedVideo(Exception):
+    pass
+
+
+def _decode_to_the_end(media, stream) -> None:
+    """Decode every frame, within a time budget; past it, the last keyframe's run to the end.
+
+    A cut file runs out of packets early, or its last frames fail to decode; demuxing alone
+    sees neither in a WebM, which has no index of its frames.
+    """
+    budget = time.monotonic() + media_settings.get("MEDIA_VIDEO_CHECK_SECONDS")
+    stream.thread_type = "AUTO"
+    frames, last_keyframe, within_budget = 0, None, True
+    for packet in media.demux(stream):
+        if packet.is_keyframe and packet.pts is not None:
+            last_keyframe = packet.pts
+        if within_budget:
+            frames += len(packet.decode())
+            within_budget = time.monotonic() < budget
+    if not within_budget:
+        media.seek(last_keyframe or 0, stream=stream)
+        frames = sum(len(packet.decode()) for packet in media.demux(stream))
+    elif stream.frames and frames < stream.frames:
+        raise TruncatedVideo("fewer frames than the index lists")
+    if not frames:
+        raise TruncatedVideo("no frame decodes")
+
+
+def _check_complete(fp: BinaryIO) -> None:
+    """The container's own sizes must fit in the file: a cut file declares more than it has
+    (MP4 boxes, the WebM segment)."""
+    fp.seek(0, os.SEEK_END)
+    size = fp.tell()
+    fp.seek(0)
+    head = fp.read(64)
+    if head[4:8] == b"ftyp":
+        offset = 0
+        while offset + 8 <= size:
+            fp.seek(offset)
+            box = fp.read(16)
+            box_size = int.from_bytes(box[:4], "big")
+            if box_size == 1 and len(box) >= 16:
+                box_size = int.from_bytes(box[8:16], "big")
+            elif box_size == 0:  # runs to the end of the file
+                break
+            if box_size < 8 or offset + box_size > size:
+                raise TruncatedVideo("a box runs past the end of the file")
+            offset += box_size
+    else:
+        end = _ebml_segment_end(head)
+        if end is not None and end > size:
+            raise TruncatedVideo("the segment runs past the end of the file")
+    fp.seek(0)
+
+
+def _vint(data: bytes, index: int, *, keep_marker: bool) -> tuple[int, int] | None:
+    """An EBML variable-length integer at ``index``: (value, length), None if malformed."""
+    if index >= len(data) or not data[index]:
+        return None
+    length = 8 - data[index].bit_length() + 1
+    if index + length > len(data):
+        return None
+    value = int.from_bytes(data[index:index + length], "big")
+    if not keep_marker:
+        value &= (1 << (7 * length)) - 1
+    return value, length
+
+
+def _ebml_segment_end(head: bytes) -> int | None:
+    """Where a WebM's Segment ends as its header declares; None when left unknown (live)."""
+    header_size = _vint(head, 4, keep_marker=False)
+    if header_size is None:
+        return None
+    index = 4 + header_size[1] + header_size[0]
+    segment_id = _vint(head, index, keep_marker=True)
+    if segment_id is None or segment_id[0] != 0x18538067:
+        return None
+    index += segment_id[1]
+    segment_size = _vint(head, index, keep_marker=False)
+    if segment_size is None:
+        return None
+    value, length = segment_size
+    if value == (1 << (7 * length)) - 1:  # all ones: size unknown
+        return None
+    return index + length + value

@@ -48,11 +48,10 @@ def png_bomb(width: int, height: int) -> bytes:
             + _png_chunk(b"IEND", b""))
 
 
-def video(container: str = "mp4", frames: int = 6, size=(64, 48), faststart=False) -> bytes:
-    import av
-
-    codec = {"mp4": "libx264", "webm": "libvpx-vp9", "matroska": "libvpx-vp9",
-             "mov": "libx264"}[container]
+def video(container: str = "mp4", frames: int = 6, size=(64, 48), faststart=False,
+          codec: str | None = None) -> bytes:
+    codec = codec or {"mp4": "libx264", "webm": "libvpx-vp9", "matroska": "libvpx-vp9",
+                      "mov": "libx264"}[container]
     if faststart:  # the index first: FFmpeg rewrites the file, so it needs a real one
         import tempfile
 
