@@ -71,6 +71,15 @@ def _check_name(filename: str, format_label: str, extensions: tuple[str, ...]) -
         )
 
 
+def check_name_matches(filename: str, format: str) -> None:
+    """Refuse a name whose extension claims another type than ``format`` (one of ours)."""
+    if format in VIDEO_FORMATS:
+        _check_name(filename, f"an {format.upper()} video", VIDEO_FORMATS[format][1])
+        return
+    extensions = {ext for code, _, exts in IMAGE_FORMATS.values() if code == format for ext in exts}
+    _check_name(filename, f"a {format.upper()} image", tuple(sorted(extensions)))
+
+
 def _sniff_markup(head: bytes) -> str | None:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not text.startswith(b"<"):

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from media import conf as media_settings
 from media.models import Asset, asset_storage_name
-from media.validation import inspect_upload
+from media.validation import check_name_matches, inspect_upload
 
 
 _written_files: ContextVar[list[str] | None] = ContextVar("media_written_files", default=None)
@@ -93,7 +93,9 @@ def asset_ingest(*, file, filename: str | None = None, kind: str | None = None,
     sha256 = _sha256(fp)
     existing = Asset.objects.filter(sha256=sha256).first()
     if existing is not None:
-        # Already checked when it first came in; the same bytes are the same answer.
+        # Already checked when it first came in; the same bytes are the same answer, but this
+        # upload's name must still tell the truth about them.
+        check_name_matches(filename, existing.format)
         _check_kind(existing.kind, kind, filename)
         existing.is_new = False
         return existing

@@ -152,6 +152,20 @@ def test_same_bytes_are_stored_once(stored_files):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("build", "name", "message"), [
+    (builders.jpeg, "photo.svg", "named as a .svg file but contains a JPEG image"),
+    (lambda: builders.video("mp4"), "still.jpg", "named as a .jpg file but contains an MP4 video"),
+])
+def test_a_name_that_lies_is_refused_when_the_same_bytes_are_already_stored(build, name, message):
+    data = build()
+    _ingest(data, "original.mp4" if name == "still.jpg" else "original.jpg")
+    with pytest.raises(ValidationError, match=message) as refused:
+        _ingest(data, name)
+    assert refused.value.code == "name_mismatch"
+    assert Asset.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_colour_profile_and_orientation_are_recorded():
     buffer = io.BytesIO()
     Image.new("RGB", (60, 40), "white").save(buffer, "JPEG", icc_profile=builders.DISPLAY_P3_ICC,
