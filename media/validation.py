@@ -203,6 +203,8 @@ def _inspect_video(fp: BinaryIO, filename: str, container: str, head: bytes) -> 
             if not streams:
                 _refuse(f"“{filename}” has no video track.", "no_video")
             stream = streams[0]
+            if stream.codec_context is None:  # a track of a codec FFmpeg does not know
+                raise TruncatedVideo("no decoder for the video track")
             # The codec, not the decoder FFmpeg picked for it (AV1's is "libdav1d").
             codec = stream.codec_context.codec.canonical_name
             if codec not in VIDEO_CODECS[container]:
@@ -221,7 +223,9 @@ def _inspect_video(fp: BinaryIO, filename: str, container: str, head: bytes) -> 
             _decode_to_the_end(media, stream)
     except ValidationError:
         raise
-    except (av.error.FFmpegError, OSError, StopIteration, ValueError, TruncatedVideo):
+    except Exception:  # noqa: BLE001
+        # FFmpeg and PyAV raise assorted errors on malformed data (FFmpegError, OSError,
+        # ValueError, StopIteration...): each is a file we cannot use.
         _refuse(f"“{filename}” is truncated or corrupt: the video could not be read to the end. "
                 "Export it again and re-upload.", "corrupt")
     return Inspection("video", container, mime_type, extensions[0], width or None, height or None)
