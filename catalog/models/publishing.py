@@ -33,3 +33,27 @@ class ProductSnapshot(models.Model):
     def __str__(self):
         state = "deleted" if self.deleted else f"v{self.version}"
         return f"{self.style_code} @ {self.channel_id}/{self.locale} ({state})"
+
+
+class PublishedGtin(models.Model):
+    """A GTIN as a channel's live snapshots of a style list it: the barcode index.
+
+    Written with the snapshots and cleared with their tombstones, so a scan finds what is
+    published, not the working copy (a GTIN edited or removed since approval is still found
+    by its published value until the next approval). GTINs are stored as 14 digits.
+    """
+
+    channel = models.ForeignKey("catalog.Channel", on_delete=models.CASCADE, related_name="+")
+    gtin = models.CharField("GTIN", max_length=14)
+    style_code = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "style_code", "gtin"], name="published_gtin_unique_per_style"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "gtin"], name="published_gtin_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.gtin} → {self.style_code} @ {self.channel_id}"
