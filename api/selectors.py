@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.db.models.functions import Cast
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Category, Channel, ProductSnapshot, Variant
+from catalog.models import Category, Channel, ProductSnapshot, PublishedGtin
 from catalog.models.fields import gtin_normalize
 
 FEED_FIELDS = ("id", "updated_at", "style_code", "version", "deleted", "raw_payload")
@@ -94,21 +94,17 @@ def snapshot_get(*, channel: Channel, locale: str, style_code: str) -> FeedRow |
 
 
 def snapshot_for_gtin(*, channel: Channel, locale: str, gtin: str) -> FeedRow | None:
-    """The published snapshot of the product that holds this GTIN, in two queries.
+    """The live snapshot listing this GTIN, from the published barcode index, in one query.
 
-    The variant table is the index; the caller confirms the GTIN in the published payload,
-    since a variant added after the last approval is not published yet.
+    The index holds what was approved, not the working copy: a GTIN edited or removed since
+    the last approval is found by its published value, a new one only once approved. Where
+    two styles list it (a GTIN moved between them), the latest published wins.
     """
-    product_id = (
-        Variant.objects.filter(gtin=gtin_normalize(gtin))
-        .values_list("colour__product_id", flat=True)
-        .first()
-    )
-    if product_id is None:
-        return None
+    styles = PublishedGtin.objects.filter(channel=channel, gtin=gtin_normalize(gtin))
     row = (
         _snapshots(channel=channel, locale=locale)
-        .filter(product_id=product_id, deleted=False)
+        .filter(style_code__in=styles.values("style_code"), deleted=False)
+        .order_by("-published_at", "-id")
         .values_list(*FEED_FIELDS)
         .first()
     )

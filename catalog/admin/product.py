@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import OneRatePerMarketMixin, inline_post_cleaned
+from catalog.admin.history import ProductHistoryAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
@@ -193,7 +193,7 @@ class ProductAdmin(
     ProductCompletenessAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
-    SimpleHistoryAdmin,
+    ProductHistoryAdminMixin,
     TabbedDjangoJqueryTranslationAdmin,
     nested_admin.NestedModelAdmin,
 ):

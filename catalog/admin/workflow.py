@@ -11,7 +11,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from catalog.models import Channel, Product, ProductTransition
-from catalog.services.workflow import TRANSITIONS, product_transition, transition_allowed
+from catalog.models.publishing import live_snapshots_tombstoned_by_caller
+from catalog.services.workflow import (
+    TRANSITIONS,
+    product_delete,
+    product_transition,
+    transition_allowed,
+)
 
 Action = ProductTransition.Action
 # Transitions that ask for channels or a comment before they run.
@@ -128,6 +134,29 @@ class ProductWorkflowAdminMixin:
 
     def has_workflow_restore_permission(self, request):
         return transition_allowed(user=request.user, action=Action.RESTORE)
+
+    # Deleting, one product or many, goes through product_delete: published ones leave
+    # tombstones on their channels.
+    def get_deleted_objects(self, objs, request):
+        with live_snapshots_tombstoned_by_caller():
+            return super().get_deleted_objects(objs, request)
+
+    def delete_model(self, request, obj):
+        self._tombstoned(request, product_delete(product=obj, user=request.user))
+
+    def delete_queryset(self, request, queryset):
+        tombstones = []
+        for product in queryset.order_by("style_code"):
+            tombstones += product_delete(product=product, user=request.user)
+        self._tombstoned(request, tombstones)
+
+    def _tombstoned(self, request, tombstones):
+        by_style: dict[str, set[str]] = {}
+        for snapshot in tombstones:
+            by_style.setdefault(snapshot.style_code, set()).add(snapshot.channel.code)
+        for style_code, channels in sorted(by_style.items()):
+            messages.info(request, f"{style_code} was unpublished from {', '.join(sorted(channels))}: "
+                                   "their feeds now list it as deleted.")
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)

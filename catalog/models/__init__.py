@@ -4,7 +4,7 @@ from .choices import ContentField
 from .content import CompositionLine, SizeChartRow, validate_composition
 from .policies import Brand, ReturnsPolicy, Season, ShippingRate
 from .product import Colour, Product, Variant
-from .publishing import ProductSnapshot
+from .publishing import ProductSnapshot, PublishedGtin
 from .taxonomy import Category, ContentProfile
 from .translations import (
     ProductTranslation,
@@ -27,6 +27,7 @@ __all__ = [
     "ProductSnapshot",
     "ProductTransition",
     "ProductTranslation",
+    "PublishedGtin",
     "ReturnsPolicy",
     "Season",
     "ShippingRate",

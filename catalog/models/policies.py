@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from .choices import Currency
 
@@ -86,6 +87,8 @@ class ShippingRate(models.Model):
     currency = models.CharField(max_length=3, choices=Currency.choices)
     min_days = models.PositiveSmallIntegerField()
     max_days = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country"]

@@ -2,7 +2,8 @@
 
 `snapshots_publish` freezes a product for channels (all their locales) after making sure every
 rendition they need exists; `snapshots_tombstone` turns a channel's snapshots into tombstones.
-Both send `catalog.signals.snapshots_changed` inside the caller's transaction.
+Both send `catalog.signals.snapshots_changed` inside the caller's transaction, and keep the
+barcode index (`PublishedGtin`) to what the live snapshots list.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Channel, Colour, Product, ProductSnapshot, SizeChartRow
+from catalog.models import Channel, Colour, Product, ProductSnapshot, PublishedGtin, SizeChartRow
+from catalog.models.fields import gtin_normalize
 from catalog.selectors import products_logistics
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
 from media.models import ProductPhoto, ProductVideo, Rendition, SocialImage
@@ -238,6 +240,9 @@ def snapshots_publish(*, product: Product, channels: Iterable[Channel]) -> list[
     ProductSnapshot.objects.bulk_update(
         to_update, ["product", "payload", "version", "deleted", "published_at", "updated_at"]
     )
+    _gtins_index(style_code=product.style_code, payloads={
+        channel_id: group[0].payload for channel_id, group in changed.items()
+    })
     for channel in channels:
         snapshots_changed.send(sender=ProductSnapshot, channel=channel,
                                snapshots=changed.get(channel.pk, []), event=SNAPSHOT_EVENT_PUBLISH)
@@ -262,10 +267,27 @@ def snapshots_tombstone(*, product: Product, channels: Iterable[Channel] | None 
         snapshot.updated_at = now
         by_channel.setdefault(snapshot.channel_id, (snapshot.channel, []))[1].append(snapshot)
     ProductSnapshot.objects.bulk_update(snapshots, ["deleted", "payload", "version", "updated_at"])
+    _gtins_index(style_code=product.style_code, payloads=dict.fromkeys(by_channel))
     for channel, group in by_channel.values():
         snapshots_changed.send(sender=ProductSnapshot, channel=channel, snapshots=group,
                                event=SNAPSHOT_EVENT_UNPUBLISH)
     return snapshots
+
+
+def _gtins_index(*, style_code: str, payloads: dict[int, dict | None]) -> None:
+    """Index the GTINs of `style_code` as each channel's new payload lists them (None: none).
+
+    A style's variants are the same in every locale, so one payload per channel is enough.
+    """
+    if not payloads:
+        return
+    PublishedGtin.objects.filter(style_code=style_code, channel_id__in=list(payloads)).delete()
+    PublishedGtin.objects.bulk_create([
+        PublishedGtin(channel_id=channel_id, style_code=style_code, gtin=gtin)
+        for channel_id, payload in payloads.items() if payload
+        for gtin in sorted({gtin_normalize(variant["gtin"]) for colour in payload["colours"]
+                            for variant in colour["variants"]})
+    ])
 
 
 def published_channels(product: Product) -> list[Channel]:

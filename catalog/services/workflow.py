@@ -4,6 +4,7 @@ draft -> in_review (submit) -> approved (approve, which publishes); in_review ->
 with a comment); approved -> in_review (submit again after edits; the published snapshots stay
 until the next approval); any state -> archived (archive, which leaves tombstones);
 archived -> draft (restore). Unpublishing takes a product off some or all of its channels.
+Deleting a product tombstones it on every channel it is published on.
 
 Each service checks the user's permission and the product's state, writes inside one
 transaction, logs a ProductTransition and a history record.
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Channel, Product, ProductTransition
+from catalog.models import Channel, Product, ProductSnapshot, ProductTransition
 
 from .publishing import published_channels, snapshots_publish, snapshots_tombstone
 
@@ -232,6 +233,24 @@ def product_restore(*, product: Product, user, comment: str = "") -> ProductTran
     _check_state(product, Action.RESTORE)
     return _record(product=product, action=Action.RESTORE, to_status=Status.DRAFT, user=user,
                    comment=comment)
+
+
+@transaction.atomic
+def product_delete(*, product: Product, user) -> list[ProductSnapshot]:
+    """Delete a product in any state. Where it is published, its snapshots on every channel
+    become tombstones first (the delta feeds list it as deleted, webhooks announce the
+    unpublish); the tombstones outlive it. Returns them.
+
+    A plain ``product.delete()`` of a published product is refused by the snapshots' foreign
+    key (`protect_live_snapshots`), so no path leaves a deleted product live in a feed.
+    """
+    if not (user and user.has_perm("catalog.delete_product")):
+        raise PermissionDenied("You do not have permission to delete products.")
+    _lock(product)
+    tombstones = snapshots_tombstone(product=product)
+    product._history_user = user
+    product.delete()
+    return tombstones
 
 
 SERVICES = {

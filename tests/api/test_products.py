@@ -1,17 +1,21 @@
 """The product feed, detail, GTIN lookup and categories, through HTTP."""
 import base64
+import importlib
 from datetime import timedelta
+from pathlib import Path
 
 import orjson
 import pytest
 from django.utils import timezone
 
-from catalog.models import ProductSnapshot
+import catalog.migrations
+from catalog.models import ProductSnapshot, PublishedGtin
 from tests import factories
 
 from .conftest import make_product, publish, unpublish
 
 LIST = "/api/v1/channels/webshop/products/"
+MIGRATIONS = Path(catalog.migrations.__file__).parent
 
 
 def pull(api, url, **params):
@@ -215,6 +219,72 @@ def test_gtin_unknown_unpublished_or_malformed(api, webshop, published):
     assert "check digit" in api.get("/api/v1/channels/webshop/gtin/5901234123458/").json()["detail"]
 
 
+def gtin_lookup(api, gtin):
+    return api.get(f"/api/v1/channels/webshop/gtin/{gtin}/")
+
+
+def test_gtin_edited_after_approval_is_found_by_its_published_value(api, webshop, published):
+    variant = published.colours.get(code="BLK").variants.get()
+    old = variant.gtin
+    variant.gtin = "5901234123457"
+    variant.save()
+    assert gtin_lookup(api, old).status_code == 200
+    assert gtin_lookup(api, "5901234123457").status_code == 404
+    publish(published, webshop)  # re-approval
+    assert gtin_lookup(api, old).status_code == 404
+    found = gtin_lookup(api, "5901234123457")
+    assert found.status_code == 200 and found.json()["variant"]["sku"] == variant.sku
+
+
+def test_gtin_of_a_variant_deleted_after_approval_is_still_found(api, webshop, published):
+    variant = published.colours.get(code="BLK").variants.get()
+    variant.delete()
+    response = gtin_lookup(api, variant.gtin)
+    assert response.status_code == 200
+    assert response.json()["variant"]["sku"] == variant.sku
+
+
+def test_gtin_of_a_tombstoned_product_is_not_found(api, webshop, published):
+    gtin = published.colours.get(code="BLK").variants.get().gtin
+    unpublish(published, webshop)
+    response = gtin_lookup(api, gtin)
+    assert response.status_code == 404 and response.json()["code"] == "gtin_not_found"
+    assert not PublishedGtin.objects.filter(style_code=published.style_code).exists()
+
+
+def test_one_barcode_is_found_as_upc_a_ean_13_and_gtin_14(api, webshop):
+    product = make_product()
+    variant = product.colours.get(code="BLK").variants.get()
+    variant.gtin = "036000291452"  # UPC-A
+    variant.save()
+    publish(product, webshop)
+    for scanned in ("036000291452", "0036000291452", "00036000291452"):
+        response = gtin_lookup(api, scanned)
+        assert response.status_code == 200, scanned
+        assert response.json()["variant"]["sku"] == variant.sku
+
+
+def test_gtin_index_is_per_channel(api, webshop, marketplace, published):
+    other = make_product()
+    publish(other, marketplace)
+    gtin = other.colours.first().variants.first().gtin
+    assert gtin_lookup(api, gtin).status_code == 404
+    assert PublishedGtin.objects.filter(channel=marketplace, gtin=gtin).exists()
+
+
+def test_gtin_index_is_filled_from_existing_snapshots_by_the_migration(api, webshop, published):
+    from django.apps import apps
+
+    PublishedGtin.objects.all().delete()
+    migration = importlib.import_module(
+        f"catalog.migrations.{next(MIGRATIONS.glob('*_published_gtin_index.py')).stem}"
+    )
+    migration.index_published_gtins(apps, None)
+    gtins = {v.gtin for c in published.colours.all() for v in c.variants.all()}
+    assert set(PublishedGtin.objects.values_list("gtin", flat=True)) == gtins
+    assert gtin_lookup(api, next(iter(gtins))).status_code == 200
+
+
 def test_categories_with_translated_names(api, webshop, django_assert_max_num_queries):
     women = factories.CategoryFactory(name_en="Women", name_fr="Femme", slug="women")
     dresses = factories.CategoryFactory(
@@ -257,5 +327,5 @@ def test_detail_and_gtin_cost_a_fixed_number_of_queries(
     gtin = published.colours.first().variants.first().gtin
     with django_assert_max_num_queries(2):  # token, snapshot
         assert api.get(f"{LIST}{published.style_code}/").status_code == 200
-    with django_assert_max_num_queries(3):  # token, variant, snapshot
+    with django_assert_max_num_queries(2):  # token, snapshot found through the barcode index
         assert api.get(f"/api/v1/channels/webshop/gtin/{gtin}/").status_code == 200
