@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries import countries
+from simple_history.models import HistoricalRecords
 
 from .choices import ContentField
 
@@ -27,6 +28,9 @@ class Channel(models.Model):
     )
     webhook_url = models.URLField(blank=True)
     webhook_secret = models.CharField(max_length=128, blank=True)
+
+    # The secret stays out of history: it signs webhooks and is not content.
+    history = HistoricalRecords(excluded_fields=["webhook_secret"])
 
     class Meta:
         ordering = ["code"]
