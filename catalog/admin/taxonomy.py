@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
@@ -50,6 +50,12 @@ class CategoryForm(MoveNodeForm):
 
 # The drag and drop posts a relation to the node dropped on; the tree is unsorted.
 DRAG_POSITIONS = {"child": "last-child", "sibling": "left"}
+
+
+class CategoryDragForm(forms.Form):
+    node = forms.ModelChoiceField(queryset=Category.objects.all())
+    target = forms.ModelChoiceField(queryset=Category.objects.all())
+    relation = forms.ChoiceField(choices=[(name, name) for name in DRAG_POSITIONS])
 
 
 class CategoryShippingInline(admin.TabularInline):
@@ -107,11 +113,10 @@ class CategoryAdmin(TreeAdmin, SimpleHistoryAdmin, TabbedDjangoJqueryTranslation
 
     def move_node(self, request):
         """The tree's drag and drop, through the same service as the form."""
-        node = Category.objects.filter(pk=request.POST.get("node")).first()
-        target = Category.objects.filter(pk=request.POST.get("target")).first()
-        relation = request.POST.get("relation")
-        if not (node and target and relation in DRAG_POSITIONS):
+        form = CategoryDragForm(request.POST)
+        if not form.is_valid():
             return super().move_node(request)  # treebeard answers bad input
+        node, target, relation = (form.cleaned_data[k] for k in ("node", "target", "relation"))
         if not self.has_change_permission(request, node):
             raise PermissionDenied
         try:

@@ -157,3 +157,11 @@ def test_admin_delete_of_a_category_with_products_is_refused_with_a_message(admi
     url = reverse("admin:catalog_category_delete", args=[tree["shoes"].pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not Category.objects.filter(pk=tree["shoes"].pk).exists()
+
+
+def test_admin_drag_and_drop_with_bad_input_is_a_bad_request(admin_client, tree):
+    move = reverse("admin:catalog_category_changelist") + "move/"
+    for bad in ({"node": "x", "target": tree["women"].pk, "relation": "child"},
+                {"node": tree["shoes"].pk, "target": 10**30, "relation": "child"},
+                {"node": tree["shoes"].pk, "target": tree["women"].pk, "relation": "inside"}):
+        assert admin_client.post(move, bad).status_code == 400
