@@ -40,6 +40,7 @@ class ReturnsPolicyTranslationOptions(TranslationOptions):
 
 # modeltranslation imports this module once every model is loaded. History is registered
 # here, after the translated fields exist, so that each locale's edits are kept too.
+register_history(ReturnsPolicy, app="catalog")
 register_history(Product, app="catalog", excluded_fields=["version", "updated_at"])
 register_history(Colour, app="catalog")
 register_history(Category, app="catalog")

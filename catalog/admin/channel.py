@@ -4,9 +4,7 @@ from django.contrib import admin
 from django_countries import countries
 
 from catalog.models import Channel
-from media.models import MAX_PHOTOS_PER_COLOUR
-from media.renditions.operations import InvalidSpecError
-from media.renditions.specs import RenditionSpec
+from catalog.services.channels import channel_save
 
 from .forms import ContentFieldsFormMixin
 
@@ -40,37 +38,15 @@ class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
             self.initial["renditions"] = "\n".join(self.instance.renditions or [])
 
     def clean_renditions(self):
-        specs, errors = [], []
-        for line in self.cleaned_data["renditions"].splitlines():
-            if not line.strip():
-                continue
-            try:
-                RenditionSpec.parse(line.strip())
-            except InvalidSpecError as exc:
-                errors.append(str(exc))
-            else:
-                specs.append(line.strip())
-        if errors:
-            raise forms.ValidationError(errors)
-        return list(dict.fromkeys(specs))
-
-    def clean_min_photos(self):
-        value = self.cleaned_data["min_photos"]
-        if value is not None and value > MAX_PHOTOS_PER_COLOUR:
-            raise forms.ValidationError(
-                f"A colour has at most {MAX_PHOTOS_PER_COLOUR} photos: the minimum cannot be "
-                f"{value}."
-            )
-        return value
-
-    def clean_description_max_length(self):
-        value = self.cleaned_data["description_max_length"]
-        if value == 0:
-            raise forms.ValidationError("Leave empty for no limit, or give at least 1 character.")
-        return value
+        # One spec per line; the model checks and canonicalises them.
+        return [line.strip() for line in self.cleaned_data["renditions"].splitlines()
+                if line.strip()]
 
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     form = ChannelForm
     list_display = ("name", "code", "locales", "markets", "min_photos", "description_max_length")
+
+    def save_model(self, request, obj, form, change):
+        channel_save(channel=obj, user=request.user)

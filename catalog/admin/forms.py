@@ -2,11 +2,12 @@ import re
 from collections import defaultdict
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import QueryDict
-from django_countries import countries
 
 from catalog.models import ContentField
+from catalog.services.errors import ContentError
+from catalog.services.policies import shipping_rates_check, shipping_rates_save
 
 
 class ContentFieldsFormMixin:
@@ -27,35 +28,42 @@ class ContentFieldsFormMixin:
                 )
 
 
-class OneRatePerMarketMixin:
-    """A formset of shipping rates: one rate per market.
+def content_error_show(form, error: ContentError, *, fields: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on ``form``: each path on its field (``fields`` renames a
+    path to the form's name for it), the rest above the form."""
+    for path, errors in error.error_dict.items():
+        name = (fields or {}).get(path, path)
+        form.add_error(name if name in form.fields else None, errors)
 
-    A market listed twice in one save is refused on its row. Django checks an inline form's
-    constraints without the inline's own key, so a row repeating a stored rate (one not posted
-    as such) is checked here, against the database, rather than failing on save.
-    """
+
+class OneRatePerMarketMixin:
+    """A formset of shipping rates, checked by ``shipping_rates_check``, each refusal shown on
+    its row."""
 
     def clean(self):
         super().clean()
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("country"):
-                continue
-            country = data["country"]
-            if country in seen:
-                form.add_error("country", f"{countries.name(country)} is listed twice: "
-                                          "give each market one rate.")
-            elif form.is_valid():
-                try:
-                    form.instance.validate_constraints(exclude=form._get_validation_exclusions())
-                except ValidationError as error:
-                    form.add_error(None, error)
-            seen.add(country)
+        rows = [form for form in self.forms if form.is_valid() and form.cleaned_data.get("country")
+                and not form.cleaned_data.get("DELETE")]
+        for form in rows:
+            # Rows of an owner not saved yet carry it unsaved; its save checks them again.
+            setattr(form.instance, self.fk.name, self.instance)
+        try:
+            shipping_rates_check(rates=[form.instance for form in rows], path=())
+        except ContentError as error:
+            for path, errors in error.error_dict.items():
+                index, _, field = path.partition(".")
+                content_error_show(rows[int(index)], ContentError({field or NON_FIELD_ERRORS:
+                                                                  errors}))
 
 
 class ShippingRateFormSet(OneRatePerMarketMixin, forms.BaseInlineFormSet):
     pass
+
+
+def shipping_rates_formset_save(formset, *, user) -> None:
+    """Save a shipping-rate inline of a brand or a category through ``shipping_rates_save``."""
+    rates = formset.save(commit=False)
+    shipping_rates_save(rates=rates, removed=formset.deleted_objects, user=user)
 
 
 _POSITION = re.compile(r"^(?P<prefix>.+)-(?P<index>\d+)-position$")

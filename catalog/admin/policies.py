@@ -4,7 +4,9 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from catalog.models import Brand, ContentProfile, ReturnsPolicy, Season, ShippingRate
 
-from .forms import ContentFieldsFormMixin, ShippingRateFormSet
+from catalog.services.policies import brand_save, returns_policy_save, shipping_rates_save
+
+from .forms import ContentFieldsFormMixin, ShippingRateFormSet, shipping_rates_formset_save
 
 
 class ContentProfileForm(ContentFieldsFormMixin, forms.ModelForm):
@@ -40,6 +42,12 @@ class BrandAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
     inlines = [BrandShippingInline]
 
+    def save_model(self, request, obj, form, change):
+        brand_save(brand=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        shipping_rates_formset_save(formset, user=request.user)
+
 
 @admin.register(Season)
 class SeasonAdmin(admin.ModelAdmin):
@@ -51,6 +59,9 @@ class SeasonAdmin(admin.ModelAdmin):
 class ReturnsPolicyAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ("name", "returnable", "days", "free")
 
+    def save_model(self, request, obj, form, change):
+        returns_policy_save(policy=obj, user=request.user)
+
 
 @admin.register(ShippingRate)
 class ShippingRateAdmin(admin.ModelAdmin):
@@ -58,3 +69,9 @@ class ShippingRateAdmin(admin.ModelAdmin):
     list_select_related = ("brand", "category", "product")
     list_filter = ("brand", "country")
     raw_id_fields = ("product", "category")
+
+    def save_model(self, request, obj, form, change):
+        shipping_rates_save(rates=[obj], user=request.user)
+
+    def delete_model(self, request, obj):
+        shipping_rates_save(rates=[], removed=[obj], user=request.user)

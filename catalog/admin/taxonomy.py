@@ -1,6 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.urls import reverse
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
@@ -8,24 +12,50 @@ from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from catalog.models import Category, ShippingRate
 from catalog.selectors import category_effective_profile_subquery
+from catalog.services.errors import ContentError
+from catalog.services.taxonomy import (
+    category_create,
+    category_delete,
+    category_delete_check,
+    category_move,
+    category_position_check,
+    category_update,
+)
 
-from .forms import ShippingRateFormSet
+from .forms import ShippingRateFormSet, content_error_show, shipping_rates_formset_save
 
 
 class CategoryForm(MoveNodeForm):
-    """Products live in leaves: a category holding products takes no sub-categories."""
+    """Parses a category and its place in the tree; ``catalog.services.taxonomy`` decides."""
+
+    def tree_moved(self) -> bool:
+        return self.instance._state.adding or bool(
+            {"treebeard_position", "treebeard_ref_node"} & set(self.changed_data))
 
     def clean(self):
         cleaned = super().clean()
-        position, parent = cleaned.get("treebeard_position"), cleaned.get("treebeard_ref_node")
-        if parent and position in ("first-child", "sorted-child"):
-            held = parent.products.count()
-            if held:
-                raise forms.ValidationError(
-                    f"“{parent}” holds {held} product(s); products sit in leaf categories. "
-                    "Move them to another category before adding sub-categories here."
-                )
+        if self.tree_moved() and "treebeard_position" in cleaned:
+            try:
+                category_position_check(target=cleaned.get("treebeard_ref_node"),
+                                        position=cleaned["treebeard_position"],
+                                        category=self.instance)
+            except ContentError as error:
+                content_error_show(self, error, fields={"target": "treebeard_ref_node"})
         return cleaned
+
+    def save(self, commit=True):
+        # The tree is written by the services, called from CategoryAdmin.save_model.
+        return forms.ModelForm.save(self, commit=False)
+
+
+# The drag and drop posts a relation to the node dropped on; the tree is unsorted.
+DRAG_POSITIONS = {"child": "last-child", "sibling": "left"}
+
+
+class CategoryDragForm(forms.Form):
+    node = forms.ModelChoiceField(queryset=Category.objects.all())
+    target = forms.ModelChoiceField(queryset=Category.objects.all())
+    relation = forms.ChoiceField(choices=[(name, name) for name in DRAG_POSITIONS])
 
 
 class CategoryShippingInline(admin.TabularInline):
@@ -66,3 +96,54 @@ class CategoryAdmin(TreeAdmin, SimpleHistoryAdmin, TabbedDjangoJqueryTranslation
     @admin.display(description="products", ordering="product_total")
     def products_count(self, obj):
         return obj.product_total
+
+    def save_model(self, request, obj, form, change):
+        target = form.cleaned_data.get("treebeard_ref_node")
+        position = form.cleaned_data["treebeard_position"]
+        if not change:
+            form.instance = category_create(category=obj, target=target, position=position,
+                                            user=request.user)
+            return
+        category_update(category=obj, user=request.user)
+        if form.tree_moved():
+            category_move(category=obj, target=target, position=position, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        shipping_rates_formset_save(formset, user=request.user)
+
+    def move_node(self, request):
+        """The tree's drag and drop, through the same service as the form."""
+        form = CategoryDragForm(request.POST)
+        if not form.is_valid():
+            return super().move_node(request)  # treebeard answers bad input
+        node, target, relation = (form.cleaned_data[k] for k in ("node", "target", "relation"))
+        if not self.has_change_permission(request, node):
+            raise PermissionDenied
+        try:
+            category_move(category=node, target=target, position=DRAG_POSITIONS[relation],
+                          user=request.user)
+        except ContentError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseBadRequest("Refused")
+        messages.info(request, f"Moved “{node}” as {relation} of “{target}”.")
+        return HttpResponse("OK")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        category = self.get_object(request, unquote(object_id))
+        if category is not None:
+            try:
+                category_delete_check(category=category)
+            except ContentError as error:
+                messages.error(request, " ".join(error.messages))
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_category_change", args=[category.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        category_delete(category=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # Deepest first: deleting a branch deletes its descendants with it.
+        for category in sorted(queryset, key=lambda c: -c.depth):
+            if Category.objects.filter(pk=category.pk).exists():
+                category_delete(category=category, user=request.user)

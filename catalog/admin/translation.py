@@ -12,12 +12,12 @@ from modeltranslation.utils import build_localized_fieldname
 
 from catalog.models import Colour, Product, ProductTranslation, TranslatorAssignment
 from catalog.selectors import translation_waiting
-from catalog.services.products import StaleProductError, product_save, product_version_check
+from catalog.services.products import StaleProductError, product_version_check
 from catalog.services.translations import (
-    colour_translation_stamps_record,
     translation_confirm,
     translation_locales,
-    translation_texts_stored,
+    translations_write,
+    translator_locales as user_locales,
 )
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
@@ -27,14 +27,6 @@ LOCALE_LABELS = dict(settings.LANGUAGES)
 FORM_KEYS = {"csrfmiddlewaretoken", "loaded_version", "_save", "_continue", "_addanother",
              "_popup", "_changelist_filters", "_to_field"}
 INLINE_PREFIX = "colours"
-
-
-def user_locales(user) -> list[str]:
-    """The locales `user` may translate into: their assignment; every one for a superuser."""
-    if user.is_superuser:
-        return translation_locales()
-    assignment = TranslatorAssignment.objects.filter(user=user).first()
-    return [loc for loc in translation_locales() if assignment and loc in assignment.locales]
 
 
 def _field(name: str, locale: str) -> str:
@@ -258,36 +250,33 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        # Saved through the product itself: only this translator's fields are copied, the
-        # version is checked, history and translation stamps are recorded.
-        product = Product.objects.get(pk=obj.pk)
-        for name in form.fields:
-            if name != "loaded_version":
-                setattr(product, name, form.cleaned_data[name])
-        product_save(product=product, expected_version=form.cleaned_data.get("loaded_version"),
-                     user=request.user)
-        obj.version = product.version
+        pass  # saved with its colour names in save_related, through translations_write
+
+    def save_related(self, request, form, formsets, change):
+        locales = user_locales(request.user)
+        product_texts = {}
+        for name in PRODUCT_TRANSLATED_FIELDS:
+            for locale in locales:
+                if (field := _field(name, locale)) in form.cleaned_data:
+                    product_texts.setdefault(name, {})[locale] = form.cleaned_data[field]
+        colour_names = {}
+        for formset in formsets:
+            formset.new_objects, formset.deleted_objects = [], []
+            formset.changed_objects = [(f.instance, f.changed_data) for f in formset.forms
+                                       if f.instance.pk and f.has_changed()]
+            for colour, changed in formset.changed_objects:
+                colour_names[colour.pk] = {loc: getattr(colour, _field("name", loc))
+                                           for loc in locales if _field("name", loc) in changed}
+        product = Product.objects.get(pk=form.instance.pk)
+        translations_write(product=product, user=request.user,
+                           expected_version=form.cleaned_data.get("loaded_version"),
+                           product_texts=product_texts, colour_names=colour_names)
+        form.instance.version = product.version
         for locale in form.outdated:
             confirmed = form.cleaned_data.get(confirm_field(locale))
             if confirmed:
                 translation_confirm(product=product, locale=locale, fields=confirmed,
                                     user=request.user)
-
-    def save_formset(self, request, form, formset, change):
-        locales = user_locales(request.user)
-        names = {_field("name", loc) for loc in locales}
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for colour_form in formset.forms:
-            if not colour_form.has_changed() or not colour_form.instance.pk:
-                continue
-            colour = Colour.objects.get(pk=colour_form.instance.pk)
-            before = translation_texts_stored(Colour, colour.pk, ["name"])
-            for name in names & set(colour_form.cleaned_data):
-                setattr(colour, name, colour_form.cleaned_data[name])
-            colour._history_user = request.user
-            colour.save()
-            colour_translation_stamps_record(colour=colour, before=before, user=request.user)
-            formset.changed_objects.append((colour, sorted(names & set(colour_form.changed_data))))
 
 
 for _name in PRODUCT_TRANSLATED_FIELDS:

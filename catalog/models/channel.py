@@ -2,6 +2,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_countries import countries
+from simple_history.models import HistoricalRecords
+
+from media.models import MAX_PHOTOS_PER_COLOUR
+from media.renditions.specs import InvalidSpecError, canonical_spec
 
 from .choices import ContentField
 
@@ -28,6 +32,9 @@ class Channel(models.Model):
     webhook_url = models.URLField(blank=True)
     webhook_secret = models.CharField(max_length=128, blank=True)
 
+    # The secret stays out of history: it signs webhooks and is not content.
+    history = HistoricalRecords(excluded_fields=["webhook_secret"])
+
     class Meta:
         ordering = ["code"]
 
@@ -35,6 +42,8 @@ class Channel(models.Model):
         return self.name
 
     def clean(self):
+        """Field rules of a channel; the rendition specs are stored in their canonical spelling,
+        each once, so a bad spec is refused here rather than when a product is approved."""
         errors = {}
         known_locales = {code for code, _ in settings.LANGUAGES}
         if not self.locales:
@@ -47,5 +56,33 @@ class Channel(models.Model):
             errors["markets"] = f"Unknown country code(s): {', '.join(unknown)}."
         if unknown := sorted(set(self.required_fields or []) - set(ContentField.values)):
             errors["required_fields"] = f"Unknown content field(s): {', '.join(unknown)}."
+        if self.min_photos is not None and self.min_photos > MAX_PHOTOS_PER_COLOUR:
+            errors["min_photos"] = (f"A colour has at most {MAX_PHOTOS_PER_COLOUR} photos: the "
+                                    f"minimum cannot be {self.min_photos}.")
+        if self.description_max_length == 0:
+            errors["description_max_length"] = (
+                "Leave empty for no limit, or give at least 1 character.")
+        if self.webhook_url and not self.webhook_url.lower().startswith("https://"):
+            errors["webhook_url"] = "The webhook URL must use https."
+        specs, bad = self._canonical_renditions()
+        if bad:
+            errors["renditions"] = bad
+        else:
+            self.renditions = specs
         if errors:
             raise ValidationError(errors)
+
+    def _canonical_renditions(self) -> tuple[list[str], list[str]]:
+        """The specs in canonical spelling without repeats, and the messages of bad ones."""
+        if not isinstance(self.renditions, list):
+            return [], ["Give a list of rendition specs."]
+        specs, bad = [], []
+        for spec in self.renditions:
+            if not isinstance(spec, str) or not spec.strip():
+                bad.append(f"“{spec}” is not a rendition spec.")
+                continue
+            try:
+                specs.append(canonical_spec(spec.strip()))
+            except InvalidSpecError as error:
+                bad.append(f"{spec.strip()}: {error}")
+        return list(dict.fromkeys(specs)), bad

@@ -130,6 +130,10 @@ class ShippingRate(models.Model):
             ),
         ]
 
+    def clean(self):
+        if self.min_days is not None and self.max_days is not None and self.min_days > self.max_days:
+            raise ValidationError({"max_days": "Minimum delivery days cannot exceed the maximum."})
+
     def __str__(self):
         scope = self.product or self.category or self.brand
         return f"{scope} → {self.country.code}: {self.cost} {self.currency}, {self.min_days}-{self.max_days} d"

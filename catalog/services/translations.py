@@ -6,24 +6,49 @@ is outdated until the translator rewrites it or confirms it unchanged.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Colour, Product, TranslationStamp, source_hash
+from catalog.models import Colour, Product, TranslationStamp, TranslatorAssignment, source_hash
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
+from media.models import ProductPhoto
 
 from .completeness import completeness_schedule
+from .errors import ContentError, ErrorCollector, join_path
 
 COLOUR_NAME = "colour_name"
 
 
 def translation_locales() -> list[str]:
     return [code for code, _ in settings.LANGUAGES if code != settings.SOURCE_LANGUAGE]
+
+
+def translator_locales(user) -> list[str]:
+    """The locales ``user`` may write translations in.
+
+    A translator: the locales of their assignment, nothing else. Whoever edits products (and a
+    superuser, or a command with no user): every translation locale. Anyone else: none.
+    """
+    if user is None or user.is_superuser:
+        return translation_locales()
+    assignment = TranslatorAssignment.objects.filter(user=user).first()
+    if assignment is None:
+        return translation_locales() if user.has_perm("catalog.change_product") else []
+    return [loc for loc in translation_locales() if loc in assignment.locales]
+
+
+def _locale_refusal(locale: str, allowed: list[str]) -> str | None:
+    if locale not in translation_locales():
+        return (f"“{locale}” is not a translation locale. Choose from "
+                f"{', '.join(translation_locales())}.")
+    if locale not in allowed:
+        return (f"You do not translate into {locale}: you translate into "
+                f"{', '.join(allowed) or 'no locale'}.")
+    return None
 
 
 def _text(obj, name: str, locale: str) -> str:
@@ -130,17 +155,12 @@ def translation_confirm(*, product: Product, locale: str, fields: Iterable[str],
     names of all the product's colours. Returns how many translations were confirmed.
     """
     fields = list(dict.fromkeys(fields))
-    if locale not in translation_locales():
-        raise ValidationError(
-            f"“{locale}” is not a translation locale. Choose from "
-            f"{', '.join(translation_locales())}.", code="locale",
-        )
-    if user is not None and hasattr(user, "translator_assignment") and not user.is_superuser:
-        if locale not in user.translator_assignment.locales:
-            raise PermissionDenied(f"You do not translate into {locale}.")
+    if refusal := _locale_refusal(locale, translator_locales(user)):
+        raise ContentError.at("locale", refusal, code="locale")
     unknown = [f for f in fields if f not in (*PRODUCT_TRANSLATED_FIELDS, COLOUR_NAME)]
     if unknown or not fields:
-        raise ValidationError(
+        raise ContentError.at(
+            "fields",
             f"Nothing to confirm: {', '.join(unknown) or 'no field given'}. Translated fields "
             f"are {', '.join((*PRODUCT_TRANSLATED_FIELDS, COLOUR_NAME))}.", code="field",
         )
@@ -151,8 +171,8 @@ def translation_confirm(*, product: Product, locale: str, fields: Iterable[str],
     empty = [f"{name} of colour {obj.code}" if colour_id else name
              for colour_id, obj, name in subjects if not _text(obj, name, locale)]
     if empty:
-        raise ValidationError(
-            f"There is no {locale} translation to confirm for: {', '.join(empty)}. "
+        raise ContentError.at(
+            "fields", f"There is no {locale} translation to confirm for: {', '.join(empty)}. "
             "Write it instead.", code="empty",
         )
     for colour_id, obj, name in subjects:
@@ -164,6 +184,74 @@ def translation_confirm(*, product: Product, locale: str, fields: Iterable[str],
         )
     completeness_schedule(product_ids=[product.pk])
     return len(subjects)
+
+
+def _written(obj, name: str, texts: Mapping[str, str], path: tuple, allowed: list[str],
+             errors: ErrorCollector) -> list[str]:
+    """Set ``obj``'s ``name`` in each locale of ``texts``; the localized names set."""
+    written = []
+    for locale, text in texts.items():
+        field = build_localized_fieldname(name, locale)
+        if refusal := _locale_refusal(locale, allowed):
+            errors.add(join_path(*path, field), refusal, code="locale")
+            continue
+        setattr(obj, field, text or "")
+        written.append(field)
+    with errors.under(*path):
+        obj.clean_fields(exclude=[f.name for f in obj._meta.fields if f.name not in written])
+    return written
+
+
+@transaction.atomic
+def translations_write(*, product: Product, expected_version: int | None, user=None,
+                       product_texts: Mapping[str, Mapping[str, str]] | None = None,
+                       colour_names: Mapping[int, Mapping[str, str]] | None = None,
+                       photo_alt_texts: Mapping[int, Mapping[str, str]] | None = None) -> Product:
+    """Write translations of a product, its colours' names and its photos' alt text.
+
+    The one path for the translator's page, translators' files and any other entry point:
+    only the locales ``user`` translates into (``translator_locales``), only translated
+    fields, the product's version checked, history and stamps recorded. Texts by field, then
+    locale: ``product_texts={"care_text": {"fr": "Laver à 30 °C."}}``; colours and photos by
+    id: ``colour_names={colour.pk: {"fr": "Rouge"}}``. Errors are keyed by the localized
+    field (``care_text_fr``, ``colours.<id>.name_fr``, ``photos.<id>.alt_text_fr``).
+    """
+    allowed = translator_locales(user)
+    errors = ErrorCollector()
+    for name, texts in (product_texts or {}).items():
+        if name not in PRODUCT_TRANSLATED_FIELDS:
+            errors.add(name, f"“{name}” is not a translated field of a product. Translated "
+                             f"fields are {', '.join(PRODUCT_TRANSLATED_FIELDS)}.", code="field")
+            continue
+        _written(product, name, texts, (), allowed, errors)
+    colours = {c.pk: c for c in product.colours.filter(pk__in=list(colour_names))
+               } if colour_names else {}
+    before = {pk: translation_texts(colour, ["name"]) for pk, colour in colours.items()}
+    photos = {p.pk: p for p in ProductPhoto.objects.filter(colour__product=product,
+                                                          pk__in=list(photo_alt_texts))
+              } if photo_alt_texts else {}
+    for kind, subjects, name, given in (("colours", colours, "name", colour_names),
+                                        ("photos", photos, "alt_text", photo_alt_texts)):
+        for pk, texts in (given or {}).items():
+            if pk not in subjects:
+                errors.add(join_path(kind, pk), f"No {kind[:-1]} {pk} on {product.style_code}.",
+                           code="unknown")
+            else:
+                _written(subjects[pk], name, texts, (kind, pk), allowed, errors)
+    errors.raise_if_any()
+
+    from .products import product_save  # imported here: products imports this module
+
+    product._history_user = user
+    product_save(product=product, expected_version=expected_version, user=user)
+    for pk, colour in colours.items():
+        colour._history_user = user
+        colour.save()
+        colour_translation_stamps_record(colour=colour, before=before[pk], user=user)
+    for photo in photos.values():
+        photo._history_user = user
+        photo.save()
+    return product
 
 
 def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,

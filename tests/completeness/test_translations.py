@@ -102,17 +102,18 @@ def test_confirm_refuses_a_missing_translation(channel):
 
 
 def test_confirm_respects_a_translators_locales(channel, complete_product):
-    from django.core.exceptions import PermissionDenied
-
     from catalog.models import TranslatorAssignment
+    from catalog.services.errors import ContentError
 
     translator = factories.UserFactory(username="marie")
     TranslatorAssignment.objects.create(user=translator, locales=["fr"])
     assert translation_confirm(product=complete_product, locale="fr", fields=["name"],
                                user=translator) == 1
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ContentError) as refused:
         translation_confirm(product=complete_product, locale="pl", fields=["name"],
                             user=translator)
+    assert refused.value.paths == {
+        "locale": ["You do not translate into pl: you translate into fr."]}
 
 
 def test_translations_written_before_stamps_existed_are_caught(
