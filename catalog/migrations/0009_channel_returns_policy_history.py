@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_shipping_rate_one_scope_constraints'),
+        ('catalog', '0008_snapshot_protects_published_product'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
