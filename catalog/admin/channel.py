@@ -3,8 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django_countries import countries
 
-from catalog.models import Channel
-from media.models import MAX_PHOTOS_PER_COLOUR
+from catalog.models import MAX_PHOTOS_PER_COLOUR, Channel
 from media.renditions.operations import InvalidSpecError
 from media.renditions.specs import RenditionSpec
 
