@@ -42,7 +42,8 @@ def build(products: int) -> None:
 
     from catalog.models import Channel, Colour, Product
     from catalog.services.translations import translation_stamps_bootstrap
-    from media.models import Asset, ProductPhoto
+    from catalog.models import ProductPhoto
+    from media.models import Asset
 
     call_command("migrate", verbosity=0)
 

@@ -14,16 +14,20 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
-from django.apps import apps
 from django.db import models
 from django.utils.text import capfirst
 from modeltranslation.fields import TranslationField
 
-from catalog.models import Colour, CompositionLine, Product, ShippingRate, SizeChartRow, Variant
+from catalog.models import (
+    Colour,
+    CompositionLine,
+    Product,
+    ProductPhoto,
+    ShippingRate,
+    SizeChartRow,
+    Variant,
+)
 from catalog.models.choices import CompositionPart, Fibre
-
-# Photos move between apps; their model is named here only.
-PHOTO_MODEL = ("media", "ProductPhoto")
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -43,10 +47,6 @@ class HistoryEntry:
     action: str  # created, changed or deleted
     changes: list[FieldChange]
     reason: str  # the change reason history kept, e.g. "Approved and published (webshop)"
-
-
-def _photo_model():
-    return apps.get_model(*PHOTO_MODEL)
 
 
 def _colour_label(values: dict) -> str:
@@ -72,7 +72,6 @@ def _records(queryset) -> list:
 
 def product_history(product: Product) -> list[HistoryEntry]:
     """Every change of `product` and its inlines, newest first."""
-    photo_model = _photo_model()
     colours = _records(Colour.history.filter(product_id=product.pk))
     colour_ids = {r.id for r in colours}
     colour_labels = {r.id: _colour_label(vars(r)) for r in colours}  # the latest name wins
@@ -88,7 +87,7 @@ def product_history(product: Product) -> list[HistoryEntry]:
          lambda v: f"Size chart row {v['size_label']}"),
         (ShippingRate, _records(ShippingRate.history.filter(product_id=product.pk)),
          lambda v: f"Shipping override {v['country']}"),
-        (photo_model, _records(photo_model.history.filter(colour_id__in=colour_ids)),
+        (ProductPhoto, _records(ProductPhoto.history.filter(colour_id__in=colour_ids)),
          lambda v: f"Photo {v['position']} of {colour_labels.get(v['colour_id'], v['colour_id'])}"),
     ]
     fields_of = {model: _shown_fields(model) for model, _, _ in sources}

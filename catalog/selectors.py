@@ -1,8 +1,13 @@
 """Reads of the catalog that own their query shape."""
-from django.db.models import F, OuterRef, Q, Subquery
+from django.core.files.storage import default_storage
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
-from .models import Brand, Category, ReturnsPolicy, ShippingRate
+from media import conf as media_settings
+from media.models import Rendition
+from media.renditions.specs import canonical_spec
+
+from .models import Brand, Category, ProductPhoto, ReturnsPolicy, ShippingRate
 
 
 def category_path_labels() -> dict[int, str]:
@@ -140,3 +145,30 @@ def translation_waiting(*, locales, product_ids=None) -> dict[int, dict[str, dic
     for row in colours.values("pk", "product_id", *colour_names):
         check(row["product_id"], row["pk"], "name", "colour_name", row)
     return result
+
+
+def colour_photos(colour) -> QuerySet[ProductPhoto]:
+    return ProductPhoto.objects.filter(colour=colour).select_related("asset").order_by("position", "id")
+
+
+def products_with_cover(products: QuerySet) -> QuerySet:
+    """Annotate products with their cover photo: the first photo of the first colour.
+
+    ``cover_asset_id`` is that photo's asset and ``cover_thumbnail`` the storage name of its
+    admin thumbnail (None while it is being made), in the list's own query.
+    """
+    spec = canonical_spec(media_settings.get("MEDIA_THUMBNAIL_SPEC"))
+
+    def cover_asset(product_ref):
+        return Subquery(ProductPhoto.objects.filter(colour__product=product_ref)
+                        .order_by("colour__position", "colour_id", "position", "id")
+                        .values("asset_id")[:1])
+
+    thumbnail = Rendition.objects.filter(spec=spec, asset_id=cover_asset(OuterRef(OuterRef("pk"))))
+    return products.annotate(cover_asset_id=cover_asset(OuterRef("pk")),
+                             cover_thumbnail=Subquery(thumbnail.values("file")[:1]))
+
+
+def cover_thumbnail_url(product) -> str | None:
+    name = getattr(product, "cover_thumbnail", None)
+    return default_storage.url(name) if name else None

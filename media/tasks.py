@@ -13,13 +13,3 @@ def renditions_generate_task(asset_id: int, specs: list[str]) -> list[str]:
         return []
     return sorted(renditions_generate(asset=asset, specs=specs))
 
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
-def renditions_ensure_for_product_task(product_id: int, specs: list[str]) -> int:
-    from catalog.models import Product
-    from media.services import renditions_ensure_for_product
-
-    product = Product.objects.filter(pk=product_id).first()
-    if product is None:
-        return 0
-    return len(renditions_ensure_for_product(product=product, specs=specs))

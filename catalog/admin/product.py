@@ -8,6 +8,12 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, Translati
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import OneRatePerMarketMixin, inline_post_cleaned
 from catalog.admin.history import ProductHistoryAdminMixin
+from catalog.admin.media import (
+    ProductMediaAdminMixin,
+    ProductPhotoInline,
+    ProductVideoInline,
+    SocialImageInline,
+)
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
@@ -27,12 +33,6 @@ from catalog.services.products import (
     product_save,
     product_stale_message,
     product_version_check,
-)
-from media.admin import (
-    ProductMediaAdminMixin,
-    ProductPhotoInline,
-    ProductVideoInline,
-    SocialImageInline,
 )
 
 

@@ -21,8 +21,10 @@ from catalog.models import (
     CompositionLine,
     ContentProfile,
     Product,
+    ProductVideo,
     ShippingRate,
     SizeChartRow,
+    SocialImage,
     TranslationStamp,
     Variant,
     source_hash,
@@ -108,8 +110,6 @@ def _product_fields() -> list[str]:
 
 def load_facts(product_ids: list[int], context: CompletenessContext) -> list[ProductFacts]:
     """Facts of a batch of products: one query per kind of fact, whatever the batch size."""
-    from media.models import ProductVideo, SocialImage
-
     source = context.source.suffix
     colour_name_fields = [build_localized_fieldname("name", lang) for lang in LANGUAGES]
     facts: dict[int, ProductFacts] = {}

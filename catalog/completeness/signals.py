@@ -12,11 +12,15 @@ from catalog.models import (
     CompositionLine,
     ContentProfile,
     Product,
+    ProductPhoto,
+    ProductVideo,
     ShippingRate,
     SizeChartRow,
+    SocialImage,
     Variant,
 )
 from catalog.services.completeness import completeness_schedule, completeness_schedule_scope
+from catalog.services.renditions import renditions_queue_for_channel
 
 
 # Saves that touch only these fields change nothing completeness looks at.
@@ -54,6 +58,9 @@ def _shipping_rate_changed(sender, instance, **kwargs):
 
 def _channel_changed(sender, instance, **kwargs):
     completeness_schedule_scope(channel_ids=[instance.pk])
+    # Its rendition specs may have changed: what they ask for is made in the background
+    # (only the missing ones), so that approving for the channel finds them.
+    renditions_queue_for_channel(channel_id=instance.pk)
 
 
 def _profile_changed(sender, instance, **kwargs):
@@ -68,8 +75,6 @@ def _category_changed(sender, instance, created=False, **kwargs):
 
 
 def connect() -> None:
-    from media.models import ProductPhoto, ProductVideo, SocialImage
-
     post_save.connect(_product_changed, sender=Product, dispatch_uid="completeness_product")
     for model in (Colour, SizeChartRow, CompositionLine, ProductVideo, SocialImage):
         for signal in (post_save, post_delete):

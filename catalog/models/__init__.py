@@ -2,6 +2,16 @@ from .channel import Channel
 from .completeness import ProductCompleteness
 from .choices import ContentField
 from .content import CompositionLine, SizeChartRow, validate_composition
+from .media import (
+    MAX_PHOTOS_PER_COLOUR,
+    SOCIAL_SIZES,
+    PhotoRole,
+    ProductPhoto,
+    ProductVideo,
+    SocialImage,
+    SocialRatio,
+    photo_limit_message,
+)
 from .policies import Brand, ReturnsPolicy, Season, ShippingRate
 from .product import Colour, Product, Variant
 from .publishing import ProductSnapshot, PublishedGtin
@@ -15,6 +25,8 @@ from .translations import (
 from .workflow import ProductTransition
 
 __all__ = [
+    "MAX_PHOTOS_PER_COLOUR",
+    "SOCIAL_SIZES",
     "Brand",
     "Category",
     "Channel",
@@ -23,18 +35,24 @@ __all__ = [
     "ContentField",
     "ContentProfile",
     "Product",
+    "PhotoRole",
     "ProductCompleteness",
+    "ProductPhoto",
     "ProductSnapshot",
     "ProductTransition",
     "ProductTranslation",
+    "ProductVideo",
     "PublishedGtin",
     "ReturnsPolicy",
     "Season",
     "ShippingRate",
     "SizeChartRow",
+    "SocialImage",
+    "SocialRatio",
     "TranslationStamp",
     "TranslatorAssignment",
     "Variant",
+    "photo_limit_message",
     "source_hash",
     "validate_composition",
 ]

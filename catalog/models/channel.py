@@ -4,7 +4,7 @@ from django.db import models
 from django_countries import countries
 from simple_history.models import HistoricalRecords
 
-from media.models import MAX_PHOTOS_PER_COLOUR
+from .media import MAX_PHOTOS_PER_COLOUR
 from media.renditions.specs import InvalidSpecError, canonical_spec
 
 from .choices import ContentField

@@ -1,7 +1,7 @@
 """Published snapshots: the exact approved content per channel and locale, frozen.
 
-`snapshots_publish` freezes a product for channels (all their locales) after making sure every
-rendition they need exists; `snapshots_tombstone` turns a channel's snapshots into tombstones.
+`snapshots_publish` freezes a product for channels (all their locales) once every rendition
+they need exists; `snapshots_tombstone` turns a channel's snapshots into tombstones.
 Both send `catalog.signals.snapshots_changed` inside the caller's transaction, and keep the
 barcode index (`PublishedGtin`) to what the live snapshots list.
 """
@@ -14,14 +14,24 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Channel, Colour, Product, ProductSnapshot, PublishedGtin, SizeChartRow
+from catalog.models import (
+    Channel,
+    Colour,
+    Product,
+    ProductPhoto,
+    ProductSnapshot,
+    ProductVideo,
+    PublishedGtin,
+    SizeChartRow,
+    SocialImage,
+)
 from catalog.models.fields import gtin_normalize
 from catalog.selectors import products_logistics
+from catalog.services.renditions import RenditionsPending, renditions_missing_for_product
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
-from media.models import ProductPhoto, ProductVideo, Rendition, SocialImage
+from media.models import Rendition
 from media.renditions.specs import canonical_spec, parse_spec
 from media.selectors import public_url
-from media.services import renditions_ensure_for_product
 
 SOURCE_LOCALE = "en"
 CARE_GROUPS = ("washing", "bleaching", "drying", "ironing", "professional")
@@ -201,12 +211,14 @@ def tombstone_payload(style_code: str) -> dict:
 def snapshots_publish(*, product: Product, channels: Iterable[Channel]) -> list[ProductSnapshot]:
     """Freeze `product` for each channel in each of its locales; send `snapshots_changed`.
 
-    Every rendition the channels need is generated first. Call inside a transaction.
+    Every rendition the channels need must exist: renditions are made in the background, and
+    publishing never renders (it would hold the caller's locks meanwhile). Missing ones raise
+    ``RenditionsPending``, before anything is written. Call inside a transaction.
     """
     channels = list(channels)
     specs = sorted(_channel_specs(channels))
-    if specs:
-        renditions_ensure_for_product(product=product, specs=specs)
+    if missing := renditions_missing_for_product(product=product, specs=specs):
+        raise RenditionsPending(product, missing)
     full = product_for_publishing(product.pk, channels)
     now = timezone.now()
     existing = {

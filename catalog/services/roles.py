@@ -23,8 +23,9 @@ _MERCHANDISER = [
     "catalog.view_productcompleteness",
     "catalog.view_producttransition",
     "catalog.submit_product",
-    *(f"media.{a}_{m}" for m in ("asset", "productphoto", "productvideo", "socialimage")
+    *(f"catalog.{a}_{m}" for m in ("productphoto", "productvideo", "socialimage")
       for a in CRUD),
+    *(f"media.{a}_asset" for a in CRUD),
     "media.view_rendition",
 ]
 
@@ -41,8 +42,9 @@ _CONTENT_MANAGER = [
     "catalog.reject_product",
     "catalog.archive_product",
     "catalog.unpublish_product",
-    *(f"media.view_{m}" for m in ("asset", "productphoto", "productvideo", "socialimage",
-                                   "rendition")),
+    *(f"catalog.view_{m}" for m in ("productphoto", "productvideo", "socialimage")),
+    "media.view_asset",
+    "media.view_rendition",
     *(f"api.{a}_channeltoken" for a in CRUD),
     "api.view_webhookevent",
     "api.view_webhookdelivery",

@@ -13,9 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Colour, Product, TranslationStamp, TranslatorAssignment, source_hash
+from catalog.models import (
+    Colour,
+    Product,
+    ProductPhoto,
+    TranslationStamp,
+    TranslatorAssignment,
+    source_hash,
+)
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
-from media.models import ProductPhoto
 
 from .completeness import completeness_schedule
 from .errors import ContentError, ErrorCollector, join_path

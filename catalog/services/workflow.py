@@ -21,6 +21,7 @@ from django.utils import timezone
 from catalog.models import Channel, Product, ProductSnapshot, ProductTransition
 
 from .publishing import published_channels, snapshots_publish, snapshots_tombstone
+from .renditions import RenditionsPending, renditions_queue_for_product
 
 Status = Product.Status
 Action = ProductTransition.Action
@@ -62,6 +63,18 @@ class ProductIncomplete(TransitionRefused):
         super().__init__(
             [f"{product.style_code} is incomplete for {item}" for item in incomplete],
             code="incomplete",
+        )
+
+
+class RenditionsNotReady(TransitionRefused):
+    """Approval refused for now: renditions the channels need are still being made."""
+
+    def __init__(self, product: Product, missing: int):
+        self.product = product
+        self.missing = missing
+        super().__init__(
+            f"{product.style_code} cannot be approved yet: {missing} rendition(s) its channels "
+            "need are still being made. Try again in a moment.", code="renditions_pending",
         )
 
 
@@ -154,25 +167,35 @@ def product_submit(*, product: Product, user, comment: str = "") -> ProductTrans
 def product_approve(*, product: Product, user, channels: Iterable[Channel] | None = None,
                     comment: str = "") -> ProductTransition:
     """Approve and publish to `channels` (default: every channel). All or nothing: refused
-    with the reasons while the product is incomplete for any of them."""
+    with the reasons while the product is incomplete for any of them.
+
+    Approval never renders: while renditions the channels need are missing it is refused
+    (``RenditionsNotReady``), and they are queued once its transaction is over.
+    """
     _check_permission(user, Action.APPROVE)
     channels = _channels(channels)
     if not channels:
         raise TransitionRefused("There is no channel to publish to: create one first.",
                                 code="no_channel")
-    with transaction.atomic():
-        _lock(product)
-        _check_state(product, Action.APPROVE)
-        incomplete = [
-            ChannelIncomplete(channel, reasons)
-            for channel in channels
-            if (reasons := completeness_reasons(product, channel))
-        ]
-        if incomplete:
-            raise ProductIncomplete(product, incomplete)
-        snapshots_publish(product=product, channels=channels)
-        return _record(product=product, action=Action.APPROVE, to_status=Status.APPROVED,
-                       user=user, comment=comment, channels=channels)
+    try:
+        with transaction.atomic():
+            _lock(product)
+            _check_state(product, Action.APPROVE)
+            incomplete = [
+                ChannelIncomplete(channel, reasons)
+                for channel in channels
+                if (reasons := completeness_reasons(product, channel))
+            ]
+            if incomplete:
+                raise ProductIncomplete(product, incomplete)
+            snapshots_publish(product=product, channels=channels)
+            return _record(product=product, action=Action.APPROVE, to_status=Status.APPROVED,
+                           user=user, comment=comment, channels=channels)
+    except RenditionsPending as pending:
+        # Outside the rolled-back transaction, so that the request survives it.
+        renditions_queue_for_product(product_id=product.pk,
+                                     specs=[spec for c in channels for spec in c.renditions])
+        raise RenditionsNotReady(product, len(pending.missing)) from None
 
 
 @transaction.atomic

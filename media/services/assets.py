@@ -63,6 +63,11 @@ def _sha256(fp: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+def file_sha256(file) -> str:
+    """The SHA-256 an upload would be stored under, without storing it."""
+    return _sha256(_as_file(file)[0])
+
+
 def _store(fp: BinaryIO, name: str, size: int, written: list[str]) -> str:
     """Write ``fp`` under its content name, reusing an identical object already there."""
     if default_storage.exists(name):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from media.models import Asset, Rendition, rendition_storage_name
 from media.renditions.generate import render
-from media.renditions.specs import InvalidSpecError, canonical_spec, parse_spec
+from media.renditions.specs import InvalidSpecError, canonical_spec
 
 from .assets import stored_files_rollback
 
@@ -63,36 +63,3 @@ def renditions_generate(*, asset: Asset, specs: Iterable[str]) -> dict[str, Rend
             if not default_storage.exists(found[spec].file.name):
                 default_storage.save(found[spec].file.name, ContentFile(image.content))
     return found
-
-
-def product_assets(product) -> list[Asset]:
-    """Every image a product shows: photos of all colours, then the video's poster."""
-    from media.models import ProductPhoto, ProductVideo
-
-    photos = (ProductPhoto.objects.filter(colour__product=product).select_related("asset")
-              .order_by("colour__position", "colour_id", "position", "id"))
-    assets = {photo.asset_id: photo.asset for photo in photos}
-    video = ProductVideo.objects.filter(product=product).select_related("poster").first()
-    if video:
-        assets.setdefault(video.poster_id, video.poster)
-    return list(assets.values())
-
-
-def renditions_ensure_for_product(*, product, specs: Iterable[str],
-                                  social: bool = True) -> list[Rendition]:
-    """Generate, now, every rendition a channel needs for one product.
-
-    ``specs`` (a channel's ``renditions``) are made for each photo of every colour and for the
-    video poster; with ``social``, each social-media image also gets its crop in each output
-    format named by ``specs`` (or the source's format when none is named).
-    """
-    wanted = specs_canonical(specs)
-    renditions: list[Rendition] = []
-    for asset in product_assets(product):
-        renditions += renditions_generate(asset=asset, specs=wanted).values()
-    if social:
-        formats = sorted({spec.format.format for spec in map(parse_spec, wanted) if spec.format})
-        for image in product.social_images.select_related("asset"):
-            crop_specs = [f"{image.spec}|format-{fmt}" for fmt in formats] or [image.spec]
-            renditions += renditions_generate(asset=image.asset, specs=crop_specs).values()
-    return renditions

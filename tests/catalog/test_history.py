@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from catalog.history import FieldChange, product_history
 from catalog.models import ShippingRate
-from media.services import photo_add, photo_update
+from catalog.services.photos import photo_add, photo_update
 from tests import factories
 from tests.workflow.conftest import jpeg_file
 

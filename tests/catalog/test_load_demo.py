@@ -9,7 +9,7 @@ from django.test import Client
 
 from catalog.models import Category, Channel, CompositionLine, Product, SizeChartRow, Variant
 from catalog.models.fields import validate_gtin
-from media.models import ProductPhoto
+from catalog.models import ProductPhoto
 
 pytestmark = pytest.mark.django_db
 

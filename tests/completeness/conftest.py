@@ -9,7 +9,8 @@ from PIL import Image
 from catalog.models import ContentProfile, ShippingRate
 from catalog.services.completeness import completeness_recompute
 from catalog.services.translations import translation_stamps_bootstrap
-from media.models import Asset, ProductPhoto
+from catalog.models import ProductPhoto
+from media.models import Asset
 from tests import factories
 
 LOCALES = ("fr", "pl", "zh_hans")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from catalog.models import Category, Channel, ProductCompleteness
 from catalog.services import completeness as completeness_services
-from media.services import photo_add, photo_remove
+from catalog.services.photos import photo_add, photo_remove
 from tests.forms import form_data
 
 from .conftest import JPEG, add_photos, build_complete_product, rows_of

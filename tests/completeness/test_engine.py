@@ -5,7 +5,7 @@ import pytest
 
 from catalog.models import Category, Channel, ProductCompleteness, ShippingRate
 from catalog.services.completeness import completeness_for, completeness_recompute
-from media.models import ProductVideo, SocialImage
+from catalog.models import ProductVideo, SocialImage
 from tests import factories
 
 from .conftest import apparel_category, asset, build_complete_product, codes_of, rows_of

@@ -3,9 +3,6 @@ import os
 import uuid
 
 import pytest
-from django.core.files.storage import default_storage
-
-from tests import factories
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,32 +51,3 @@ def _isolated_bucket_prefix(settings):
         "default": {**settings.STORAGES["default"],
                     "OPTIONS": {"location": f"test-{uuid.uuid4().hex[:12]}"}},
     }
-
-
-def storage_files(path: str = "") -> set[str]:
-    """Every file name under ``path`` in the default storage (local or S3)."""
-    try:
-        directories, files = default_storage.listdir(path)
-    except FileNotFoundError:
-        return set()
-    names = {f"{path}/{name}" if path else name for name in files}
-    for directory in directories:
-        names |= storage_files(f"{path}/{directory}" if path else directory)
-    return names
-
-
-@pytest.fixture
-def stored_files():
-    """Call to list the files in storage now."""
-    return storage_files
-
-
-@pytest.fixture
-def colour(db):
-    return factories.ColourFactory(code="BLK", name="Black")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run on-commit work (rendition tasks) as a committed transaction would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

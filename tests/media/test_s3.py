@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from media.models import Asset
 from media.selectors import rendition_url
-from media.services import asset_ingest, photo_add, renditions_generate
+from catalog.services.photos import photo_add
+from media.services import asset_ingest, renditions_generate
 from tests.media import builders
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]

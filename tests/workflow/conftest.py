@@ -5,11 +5,12 @@ import os
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
 
 from catalog.models import Channel, ShippingRate, TranslatorAssignment
 from catalog.services.roles import CONTENT_MANAGER, MERCHANDISER, TRANSLATOR, roles_setup
-from media.services import photo_add
+from catalog.services.photos import photo_add
 from tests import factories
 
 LOCALES = ("en", "fr", "pl", "zh_hans")
@@ -62,10 +63,14 @@ def make_complete_product(*, photos: int = 2, **overrides):
     colour = factories.ColourFactory(product=product, code="RED",
                                      **{f"name_{loc}": n for loc, n in COLOUR_NAMES.items()})
     factories.VariantFactory(colour=colour, size_label="M")
-    for n in range(photos):
-        seed = next(_colour_seed)
-        photo_add(colour=colour, file=jpeg_file(f"p{seed}.jpg", colour=(seed % 250, 90, 40 + n)),
-                  alt_text={loc: f"{COLOUR_NAMES[loc]} {n}" for loc in LOCALES})
+    # The renditions the channels need are made once the photos are committed (in the
+    # background; eagerly here), as approval expects.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for n in range(photos):
+            seed = next(_colour_seed)
+            photo_add(colour=colour,
+                      file=jpeg_file(f"p{seed}.jpg", colour=(seed % 250, 90, 40 + n)),
+                      alt_text={loc: f"{COLOUR_NAMES[loc]} {n}" for loc in LOCALES})
     return product
 
 

@@ -39,7 +39,8 @@ def test_setup_roles_is_idempotent_and_repairs_groups(db):
     assert "Roles are up to date" in out.getvalue()
 
     merch, manager, translator = (first[n] for n in (MERCHANDISER, CONTENT_MANAGER, TRANSLATOR))
-    assert {"catalog.change_product", "catalog.submit_product", "media.add_productphoto"} <= merch
+    assert {"catalog.change_product", "catalog.submit_product", "catalog.add_productphoto",
+            "media.add_asset"} <= merch
     assert not {"catalog.approve_product", "catalog.reject_product"} & merch
     assert {"catalog.approve_product", "catalog.reject_product", "catalog.archive_product",
             "catalog.unpublish_product", "catalog.change_channel"} <= manager

@@ -13,7 +13,7 @@ from catalog.services.publishing import (
 )
 from catalog.signals import snapshots_changed
 from media.models import Rendition
-from media.services import social_image_add, video_set
+from catalog.services.photos import social_image_add, video_set
 from tests import factories
 from tests.media.builders import video
 from tests.workflow.conftest import jpeg_file, make_complete_product
@@ -146,12 +146,13 @@ def test_publishing_again_after_a_tombstone_revives_the_rows(screens):
     assert all(not s.deleted and s.version == 3 and s.payload["version"] == 3 for s in rows)
 
 
-def test_video_and_social_images_are_published_with_the_channel_renditions(screens):
+def test_video_and_social_images_are_published_with_the_channel_renditions(screens, django_capture_on_commit_callbacks):
     product = make_complete_product(photos=1)
-    video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
-              poster_file=jpeg_file("poster.jpg"))
-    social_image_add(product=product, ratio="4x5", file=jpeg_file("social.jpg"), focal=(40, 30),
-                     alt_text={"en": "Dress on the beach", "fr": "Robe à la plage"})
+    with django_capture_on_commit_callbacks(execute=True):  # renditions, in the background
+        video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+                  poster_file=jpeg_file("poster.jpg"))
+        social_image_add(product=product, ratio="4x5", file=jpeg_file("social.jpg"), focal=(40, 30),
+                         alt_text={"en": "Dress on the beach", "fr": "Robe à la plage"})
     with transaction.atomic():
         snapshots_publish(product=product, channels=[screens])
 
@@ -163,13 +164,14 @@ def test_video_and_social_images_are_published_with_the_channel_renditions(scree
     assert list(social["renditions"]) == ["fill-1080x1350|focus-40x30|format-webp"]
 
 
-def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, settings):
+def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, settings, django_capture_on_commit_callbacks):
     """Local storage gives relative URLs; a channel fetching images needs the server's address."""
     settings.PIM_PUBLIC_URL = "https://pim.example.com"
     product = make_complete_product(photos=2)
-    video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
-              poster_file=jpeg_file("poster.jpg"))
-    social_image_add(product=product, ratio="1x1", file=jpeg_file("social.jpg"))
+    with django_capture_on_commit_callbacks(execute=True):  # renditions, in the background
+        video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+                  poster_file=jpeg_file("poster.jpg"))
+        social_image_add(product=product, ratio="1x1", file=jpeg_file("social.jpg"))
     with transaction.atomic():
         snapshots_publish(product=product, channels=[screens])
 

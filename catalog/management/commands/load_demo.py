@@ -76,7 +76,7 @@ class Command(BaseCommand):
     def extra_steps(self):
         """Later capabilities (photos, workflow) add their demo steps here."""
         from catalog.demo_workflow import load_demo_workflow
-        from media.demo import load_demo_photos
+        from catalog.demo_photos import load_demo_photos
 
         return [load_demo_photos, load_demo_workflow, load_demo_completeness]
 

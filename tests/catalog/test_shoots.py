@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from media.models import Asset, ProductPhoto
-from media.selectors import colour_photos
-from media.services import photos_import
+from catalog.models import ProductPhoto
+from media.models import Asset
+from catalog.selectors import colour_photos
+from catalog.services.shoots import photos_import
 from tests import factories
 from tests.media import builders
 
@@ -110,7 +111,7 @@ def test_import_refuses_the_eleventh_photo_and_duplicate_numbers(dress):
     report = photos_import(files=[(name, lambda d=data: d) for name, data in files.items()])
     assert colour_photos(black).count() == 10
     refused = {line.filename: line.message for line in report.refused}
-    assert "already has 10 photos" in refused["WD-24-0193_BLK_11.jpg"]
+    assert "at most 10 photos" in refused["WD-24-0193_BLK_11.jpg"]
     assert "also numbered 05" in refused["WD-24-0193_BLK_5.jpg"]
 
 

@@ -16,7 +16,10 @@ from django.db import transaction
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from tqdm import tqdm
 
-from media.models import Asset, PhotoRole, ProductPhoto
+from catalog.models import Colour, PhotoRole, ProductPhoto
+from catalog.services.renditions import channels_specs
+from media import conf as media_settings
+from media.models import Asset
 from media.services import asset_ingest, renditions_generate
 
 VIEWS = (PhotoRole.FRONT, PhotoRole.BACK, PhotoRole.SIDE, PhotoRole.DETAIL)
@@ -204,17 +207,15 @@ def demo_photos_attach(*, colours: Iterable, photos_per_colour: int = 4,
 
 def load_demo_photos(command, *, batch: int = 250) -> int:
     """The ``load_demo`` step: every demo colour without photos gets four generated ones
-    (front, back, side, detail) and their admin thumbnails. Idempotent."""
-    from catalog.models import Colour
-    from media import conf as media_settings
-
+    (front, back, side, detail), their admin thumbnails and the renditions every channel
+    needs (done here rather than queued, so that the demo workflow can approve). Idempotent."""
     colours = list(Colour.objects.filter(photos__isnull=True)
                    .select_related("product__category").order_by("product_id", "position", "id"))
     added = 0
-    thumbnail = [media_settings.get("MEDIA_THUMBNAIL_SPEC")]
+    specs = [media_settings.get("MEDIA_THUMBNAIL_SPEC"), *channels_specs()]
     for start in tqdm(range(0, len(colours), batch), desc="photos", unit="batch",
                       disable=len(colours) <= batch, file=command.stderr._out):
-        added += demo_photos_attach(colours=colours[start:start + batch], renditions=thumbnail)
+        added += demo_photos_attach(colours=colours[start:start + batch], renditions=specs)
     command.stdout.write(f"Demo photos: {ProductPhoto.objects.count()} photos ({added} new) of "
                          f"{Asset.objects.filter(photos__isnull=False).distinct().count()} "
                          "generated images.")

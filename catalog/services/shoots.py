@@ -17,8 +17,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from catalog.models import Colour
 from media import conf as media_settings
 
+from .errors import ContentError
 from .photos import default_role, photo_add
 
 NAME_CONVENTION = "<style code>_<colour code>_<nn>.<ext>"
@@ -150,8 +152,6 @@ def uploaded_shoot_files(uploads: Iterable) -> list[ShootFile]:
 def photos_import(*, files: Iterable[ShootFile], user=None,
                   progress: Callable[[ImportLine], None] | None = None) -> ImportReport:
     """Place each file of a shoot on its product colour, in ``nn`` order; report every file."""
-    from catalog.models import Colour
-
     report = ImportReport()
 
     def record(line: ImportLine) -> None:
@@ -200,8 +200,9 @@ def photos_import(*, files: Iterable[ShootFile], user=None,
             try:
                 photo = photo_add(colour=colour, file=io.BytesIO(read()), filename=name,
                                   role=default_role(number), user=user)
-            except ValidationError as exc:
-                line.status = "skipped" if getattr(exc, "code", None) == "duplicate" else "refused"
+            except ValidationError as exc:  # refused by photo_add, or too large to read
+                codes = {code for codes in ContentError(exc).codes().values() for code in codes}
+                line.status = "skipped" if "duplicate" in codes else "refused"
                 line.message = " ".join(exc.messages)
             else:
                 line.status = "placed"

@@ -3,8 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from media.services import photos_import
-from media.services.imports import NAME_CONVENTION, shoot_files
+from catalog.services.shoots import NAME_CONVENTION, photos_import, shoot_files
 
 
 class Command(BaseCommand):

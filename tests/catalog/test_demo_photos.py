@@ -1,9 +1,10 @@
 import pytest
 from PIL import Image
 
-from media.demo import demo_photo_bytes, demo_photos_attach
-from media.models import Asset, ProductPhoto
-from media.selectors import colour_photos
+from catalog.demo_photos import demo_photo_bytes, demo_photos_attach
+from catalog.models import ProductPhoto
+from media.models import Asset
+from catalog.selectors import colour_photos
 from tests import factories
 
 pytestmark = pytest.mark.django_db
