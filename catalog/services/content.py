@@ -62,8 +62,9 @@ def variant_sizes_check(*, sizes, chart_labels, required: bool = True) -> None:
     for index, size in enumerate(sizes):
         if size and size not in labels:
             errors.add(join_path(index, "size_label"), ValidationError(
-                "Size “%(size)s” is not in the size chart (%(chart)s). Add it to the chart first.",
-                code="size_not_in_chart", params={"size": size, "chart": chart}))
+                "Size “%(size)s” is not in the size chart (%(chart)s). "
+                "Add it to the chart first.", code="size_not_in_chart",
+                params={"size": size, "chart": chart}))
     errors.raise_if_any()
 
 
@@ -81,8 +82,10 @@ def shipping_markets_check(*, countries_listed) -> None:
 
 
 # ---------------------------------------------------------------------- matching the rows
-def _values(obj) -> list:
-    return [getattr(obj, f.attname) for f in obj._meta.concrete_fields]
+def field_values(obj, *, skip=()) -> list:
+    """What a change is compared by; an empty text is the same whether NULL or ''."""
+    values = (getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in skip)
+    return ["" if value is None else value for value in values]
 
 
 def _settable(model, *excluded: str) -> set[str]:
@@ -116,7 +119,8 @@ class Rows:
     before: dict = field(default_factory=dict)  # id(row) -> its stored values
 
     def mark_changes(self) -> None:
-        self.changed = [o for o in self.kept if o.pk is None or self.before[id(o)] != _values(o)]
+        self.changed = [o for o in self.kept
+                        if o.pk is None or self.before[id(o)] != field_values(o)]
 
 
 def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollector,
@@ -126,9 +130,9 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
     by_key = {key(o): o for o in stored}
     claimed: set[int] = set()
     result = Rows()
-    for index, row in enumerate(rows):
-        row = {k: v for k, v in row.items() if k not in ("id", children)}
-        pk = dict(rows[index]).get("id")
+    for index, given in enumerate(rows):
+        pk = given.get("id")
+        row = {k: v for k, v in given.items() if k not in ("id", children)}
         if pk:
             obj = by_id.get(pk)
             if obj is None:
@@ -140,10 +144,10 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
             probe = model()
             assign(probe, row, ErrorCollector(), excluded=(parent,))
             obj = by_key.get(key(probe)) or model()
-        if obj.pk in claimed:
+        if obj.pk is not None and obj.pk in claimed:
             obj = model()  # given twice: the uniqueness checks say so
         claimed.add(obj.pk)
-        result.before[id(obj)] = _values(obj)
+        result.before[id(obj)] = field_values(obj)
         result.kept.append(obj)
         assign(obj, row, errors, path, index, excluded=(parent,))
         errors.full_clean(obj, path, index, exclude=[parent], validate_unique=False)
@@ -207,8 +211,8 @@ def content_plan(*, product: Product, colours=None, composition=None, size_chart
             SizeChartRow, size_chart, list(product.size_chart_rows.all()) if stored else [],
             key=lambda o: o.size_label, path="size_chart", parent="product", errors=errors)
         _unique(plan.size_chart, key=lambda o: o.size_label, path="size_chart",
-                name="size_label", message=_constraint_message(SizeChartRow, "size_chart_label_unique_per_product"),
-                errors=errors)
+                name="size_label", errors=errors,
+                message=_constraint_message(SizeChartRow, "size_chart_label_unique_per_product"))
     if shipping is not None:
         plan.shipping = _match(
             ShippingRate, shipping, list(product.shipping_rates.all()) if stored else [],

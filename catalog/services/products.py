@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.models import Colour, Product
-from catalog.services.content import assign, content_plan, content_plan_write
+from catalog.services.content import assign, content_plan, content_plan_write, field_values
 from catalog.services.errors import ErrorCollector, full_clean
 from catalog.services.translations import translation_stamps_record, translation_texts_stored
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
@@ -102,15 +102,12 @@ def product_content_save(*, product: Product, fields: dict | None = None,
         category_changed=stored is not None and stored.category_id != product.category_id,
     )
     errors.raise_if_any()
-    changed = stored is None or plan.changed or _fields_of(stored) != _fields_of(product)
+    skip = ("version", "updated_at", "created_at")
+    changed = (stored is None or plan.changed
+               or field_values(stored, skip=skip) != field_values(product, skip=skip))
     if changed:
         _product_write(product=product, expected_version=expected_version, user=user)
         content_plan_write(plan=plan, product=product, user=user)
     return ProductContentSaved(
         product=product, colours=plan.colours.kept if plan.colours else [], changed=changed)
 
-
-def _fields_of(product: Product) -> list:
-    skip = {"version", "updated_at", "created_at"}
-    return [getattr(product, f.attname) for f in Product._meta.concrete_fields
-            if f.name not in skip]

@@ -405,3 +405,37 @@ def test_change_page_queries_do_not_grow_with_rows(
     _catalog(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         admin_client.get(change_url(dress))
+
+
+def test_a_sku_given_under_two_colours_is_refused_and_nothing_is_saved(admin_client, dress):
+    data = load(admin_client, dress)
+    add_inline_row(data, "colours-0-variants", size_label="S", sku="DUP-1",
+                   gtin=factories.valid_gtin(901))
+    colour = add_inline_row(data, "colours", code="BLK", name_en="Black", position="1")
+    data[f"colours-{colour}-variants-TOTAL_FORMS"] = "1"
+    data[f"colours-{colour}-variants-INITIAL_FORMS"] = "0"
+    data[f"colours-{colour}-variants-0-size_label"] = "S"
+    data[f"colours-{colour}-variants-0-sku"] = "DUP-1"
+    data[f"colours-{colour}-variants-0-gtin"] = factories.valid_gtin(902)
+    data[f"colours-{colour}-photos-TOTAL_FORMS"] = "0"
+    data[f"colours-{colour}-photos-INITIAL_FORMS"] = "0"
+    response = admin_client.post(change_url(dress), data, follow=True)
+    assert "Nothing was saved: A variant with this SKU already exists." in \
+        response.content.decode()
+    assert not Variant.objects.filter(sku="DUP-1").exists()
+    assert list(dress.colours.values_list("code", flat=True)) == ["RED"]
+
+
+def test_a_size_chart_row_needs_a_size_system(admin_client, dress):
+    data = load(admin_client, dress)
+    add_inline_row(data, "size_chart_rows", size_label="L", position="2")
+    response = admin_client.post(change_url(dress), data)
+    assert "Give the size in at least one size system" in errors_of(response)
+    assert SizeChartRow.objects.filter(product=dress).count() == 2
+
+
+def test_saving_an_unchanged_page_writes_nothing(admin_client, dress):
+    response = admin_client.post(change_url(dress), load(admin_client, dress))
+    assert response.status_code == 302, errors_of(response)
+    assert Product.objects.get(pk=dress.pk).version == 1
+    assert dress.history.count() == 1
