@@ -1,7 +1,7 @@
 from .channel import Channel
 from .completeness import ProductCompleteness
 from .choices import ContentField
-from .content import CompositionLine, SizeChartRow, composition_errors, validate_composition
+from .content import CompositionLine, SizeChartRow, composition_errors
 from .policies import Brand, ReturnsPolicy, Season, ShippingRate
 from .product import Colour, Product, Variant
 from .publishing import ProductSnapshot
@@ -36,6 +36,5 @@ __all__ = [
     "Variant",
     "composition_errors",
     "source_hash",
-    "validate_composition",
 ]
 

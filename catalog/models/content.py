@@ -44,13 +44,6 @@ def composition_errors(lines) -> dict[int | None, list[ValidationError]]:
     return dict(errors)
 
 
-def validate_composition(lines) -> None:
-    """`lines`: (part, fibre, percentage) triples; every error of :func:`composition_errors`."""
-    errors = [e for line_errors in composition_errors(lines).values() for e in line_errors]
-    if errors:
-        raise ValidationError(errors)
-
-
 class CompositionLine(models.Model):
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.CASCADE, related_name="composition_lines"

@@ -24,18 +24,6 @@ pytestmark = pytest.mark.django_db
 GTIN = "4006381333931"  # EAN-13 with a valid check digit
 
 
-@pytest.fixture
-def dress(db):
-    """A dress with one colour, a size chart S/M, a variant in M and a 100 % flax shell."""
-    product = factories.ProductFactory(style_code="WD-24-0193", name="Long linen dress")
-    colour = factories.ColourFactory(product=product, code="RED", name="Red")
-    factories.SizeChartRowFactory(product=product, size_label="S", eu="36", position=0)
-    factories.SizeChartRowFactory(product=product, size_label="M", eu="38", position=1)
-    factories.VariantFactory(colour=colour, size_label="M", sku="WD-RED-M")
-    factories.CompositionLineFactory(product=product, fibre="flax", percentage=100)
-    return product
-
-
 def new_product(**fields):
     return Product(brand=factories.BrandFactory(), season=factories.SeasonFactory(),
                    category=factories.CategoryFactory(), **fields)
