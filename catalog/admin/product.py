@@ -277,17 +277,18 @@ class ProductAdmin(
         saved = product_content_save(
             product=form.instance, expected_version=form.cleaned_data.get("loaded_version"),
             user=request.user, **rows)
-        # Photos of a new colour are saved under it by their own inline.
+        # The photos of a new colour are saved under it by their own inline; those of a
+        # deleted colour went with it.
         for colour_form, colour in zip(colour_forms, saved.colours):
             colour_form.instance = colour
             for nested in getattr(colour_form, "nested_formsets", []):
                 nested.instance = colour
         for formset in formsets:
             parent = getattr(formset, "parent_form", None)
-            if (formset in lists.values() or formset.model is Variant
-                    or (parent is not None and parent not in kept_forms(parent.parent_formset))):
-                continue
-            self.save_formset(request, form, formset, change)
+            if parent is not None and parent not in colour_forms:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            elif formset.model not in (*CONTENT_LISTS, Variant):
+                self.save_formset(request, form, formset, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":

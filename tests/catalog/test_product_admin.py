@@ -419,3 +419,16 @@ def test_saving_an_unchanged_page_writes_nothing(admin_client, dress):
     assert response.status_code == 302, errors_of(response)
     assert Product.objects.get(pk=dress.pk).version == 1
     assert dress.history.count() == 1
+
+
+def test_deleting_a_colour_deletes_its_variants(admin_client, dress):
+    data = load(admin_client, dress)
+    add_colour(data, "1", {"size_label": "M", "sku": "WD-BLK-M", "gtin": factories.valid_gtin(903)},
+               code="BLK", name_en="Black")
+    assert admin_client.post(change_url(dress), data).status_code == 302
+    data = load(admin_client, dress)
+    data["colours-0-DELETE"] = "on"  # RED
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    assert list(Variant.objects.values_list("sku", flat=True)) == ["WD-BLK-M"]
+    assert list(dress.colours.values_list("code", flat=True)) == ["BLK"]
