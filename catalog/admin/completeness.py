@@ -17,13 +17,9 @@ from catalog.completeness.selectors import (
     completeness_panel,
     products_completeness_filter,
 )
-from catalog.models import Channel, Colour, Product, ProductCompleteness
+from catalog.models import Channel, Product, ProductCompleteness
 from catalog.selectors import category_path_labels
-from catalog.services.translations import (
-    colour_translation_stamps_record,
-    translation_confirm,
-    translation_texts_stored,
-)
+from catalog.services.translations import translation_confirm
 
 
 def filter_value(channel_code: str, locale: str, complete: bool) -> str:
@@ -98,24 +94,6 @@ class ProductCompletenessAdminMixin:
             context["completeness_can_confirm"] = self.has_change_permission(request, obj)
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
-
-    def save_related(self, request, form, formsets, change):
-        # Colour names are translated in the colour inline: stamp what this save wrote.
-        before = {}
-        for formset in formsets:
-            if formset.model is Colour:
-                for colour_form in formset.forms:
-                    colour = colour_form.instance
-                    if colour.pk and colour_form.has_changed():
-                        before[colour.pk] = translation_texts_stored(Colour, colour.pk, ["name"])
-        super().save_related(request, form, formsets, change)
-        for formset in formsets:
-            if formset.model is Colour:
-                for colour in formset.new_objects:
-                    colour_translation_stamps_record(colour=colour, before=None, user=request.user)
-                for colour, _ in formset.changed_objects:
-                    colour_translation_stamps_record(colour=colour, before=before.get(colour.pk),
-                                                     user=request.user)
 
     def translation_confirm_view(self, request, object_id):
         if request.method != "POST":

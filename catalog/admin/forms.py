@@ -64,6 +64,43 @@ def shipping_rates_formset_save(formset, *, user) -> None:
     """Save a shipping-rate inline of a brand or a category through ``shipping_rates_save``."""
     rates = formset.save(commit=False)
     shipping_rates_save(rates=rates, removed=formset.deleted_objects, user=user)
+# ------------------------------------------------------- inline rows to and from services
+def kept_forms(formset) -> list:
+    """The forms of the rows the product keeps after this save, in the order posted."""
+    return [f for f in formset.forms
+            if getattr(f, "cleaned_data", None) and not formset._should_delete_form(f)]
+
+
+def inline_rows(formset) -> list[dict]:
+    """The kept rows as a service takes them: cleaned values by field name, and the row's id."""
+    skip = {"id", "DELETE", formset.fk.name}
+    return [{**{k: v for k, v in f.cleaned_data.items() if k not in skip}, "id": f.instance.pk}
+            for f in kept_forms(formset)]
+
+
+def inline_changes_note(formset) -> None:
+    """What the change message and the log say a formset saved, when a service saved it."""
+    kept = kept_forms(formset)
+    formset.new_objects = [f.instance for f in kept if f.instance.pk is None]
+    formset.changed_objects = [(f.instance, f.changed_data) for f in kept
+                               if f.instance.pk and f.has_changed()]
+    formset.deleted_objects = [f.instance for f in formset.forms
+                               if f.instance.pk and formset._should_delete_form(f)]
+
+
+def content_errors_show(formset, error: ValidationError, forms) -> None:
+    """Show a refusal keyed by row paths (``"2.size_label"``, as the domain's checks give it)
+    on the rows of `forms` and their fields; what names no row is raised for the formset."""
+    rest = []
+    for path, errors in error.error_dict.items():
+        index, _, name = path.partition(".")
+        if index.isdigit() and int(index) < len(forms):
+            form = forms[int(index)]
+            form.add_error(name if name in form.fields else None, errors)
+        else:
+            rest.extend(errors)
+    if rest:
+        raise ValidationError(rest)
 
 
 _POSITION = re.compile(r"^(?P<prefix>.+)-(?P<index>\d+)-position$")

@@ -6,7 +6,14 @@ from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
 
 from catalog.admin.completeness import ProductCompletenessAdminMixin
-from catalog.admin.forms import OneRatePerMarketMixin, inline_post_cleaned
+from catalog.admin.forms import (
+    OneRatePerMarketMixin,
+    content_errors_show,
+    inline_changes_note,
+    inline_post_cleaned,
+    inline_rows,
+    kept_forms,
+)
 from catalog.admin.history import ProductHistoryAdminMixin
 from catalog.admin.media import (
     ProductMediaAdminMixin,
@@ -19,70 +26,60 @@ from catalog.models import (
     Category,
     Colour,
     CompositionLine,
-    ContentField,
     Product,
     ShippingRate,
     SizeChartRow,
     Variant,
-    validate_composition,
 )
 from catalog.models.fields import gtin_normalize
 from catalog.selectors import category_path_labels
+from catalog.services.content import composition_check, size_chart_required, variant_sizes_check
+from catalog.services.errors import ContentError
 from catalog.services.products import (
     StaleProductError,
-    product_save,
+    product_content_save,
     product_stale_message,
     product_version_check,
 )
 
 
-def live_rows(formset):
-    """Cleaned data of the forms that will be saved."""
-    return [
-        f.cleaned_data
-        for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-    ]
-
-
 class CompositionFormSet(nested_admin.formsets.NestedInlineFormSet):
     def clean(self):
-        # Ours first: it names the part and fibre, where the generic unique check cannot.
+        # The domain's first: it names the part and fibre, where the generic unique check cannot.
         if not any(self.errors):
-            validate_composition(
-                (r["part"], r["fibre"], r["percentage"]) for r in live_rows(self)
-            )
+            forms = kept_forms(self)
+            try:
+                composition_check(lines=[(f.cleaned_data["part"], f.cleaned_data["fibre"],
+                                          f.cleaned_data["percentage"]) for f in forms])
+            except ContentError as error:
+                content_errors_show(self, error, forms)
         super().clean()
 
 
 class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
-    """Every variant's size must be in the size chart as it will be after this save."""
+    """Asks the domain whether the variants' sizes are in the size chart as it will be after
+    this save."""
 
     size_chart_formset = None  # set by ProductAdmin when both are on the page
-    size_chart_required = True  # False where the category's profile has no size chart
+    size_chart_required = True  # set by ProductAdmin from the category's profile
 
     def clean(self):
         super().clean()
-        if any(self.errors) or not self.size_chart_required:
+        if any(self.errors):
             return
         if self.size_chart_formset is not None:
             if not self.size_chart_formset.is_valid():
                 return
-            labels = {r["size_label"] for r in live_rows(self.size_chart_formset)}
+            labels = [f.cleaned_data["size_label"] for f in kept_forms(self.size_chart_formset)]
         else:
-            labels = set(
-                SizeChartRow.objects.filter(product=self.instance.product_id).values_list(
-                    "size_label", flat=True
-                )
-            )
-        for form in self.forms:
-            size = form.cleaned_data.get("size_label") if form.cleaned_data else None
-            if size and not form.cleaned_data.get("DELETE") and size not in labels:
-                chart = ", ".join(sorted(labels)) or "the chart is empty"
-                form.add_error(
-                    "size_label",
-                    f"Size “{size}” is not in the size chart ({chart}). Add it to the chart first.",
-                )
+            labels = SizeChartRow.objects.filter(product=self.instance.product_id).values_list(
+                "size_label", flat=True)
+        forms = kept_forms(self)
+        try:
+            variant_sizes_check(sizes=[f.cleaned_data.get("size_label") for f in forms],
+                                chart_labels=labels, required=self.size_chart_required)
+        except ContentError as error:
+            content_errors_show(self, error, forms)
 
 
 class VariantInline(nested_admin.NestedTabularInline):
@@ -130,6 +127,11 @@ class ShippingInline(nested_admin.NestedTabularInline):
     extra = 0
     verbose_name_plural = "shipping overrides per market"
     fieldset_anchor = "Logistics"
+
+
+# The inlines whose rows the product's content service writes, by the service's list names.
+CONTENT_LISTS = {Colour: "colours", CompositionLine: "composition", SizeChartRow: "size_chart",
+                 ShippingRate: "shipping"}
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -249,18 +251,44 @@ class ProductAdmin(
         formsets, inline_instances = super()._create_formsets(request, obj, change)
         size_chart = next((fs for fs in formsets if fs.model is SizeChartRow), None)
         # `obj` carries the submitted category when the main form is valid.
-        profile = obj.category.effective_content_profile() if obj and obj.category_id else None
+        required = size_chart_required(category=obj.category if obj and obj.category_id else None)
         for formset in formsets:
             if isinstance(formset, VariantFormSet):
                 formset.size_chart_formset = size_chart
-                formset.size_chart_required = (
-                    profile is None or ContentField.SIZE_CHART in profile.required
-                )
+                formset.size_chart_required = required
         return formsets, inline_instances
 
     def save_model(self, request, obj, form, change):
-        product_save(product=obj, expected_version=form.cleaned_data.get("loaded_version"),
-                     user=request.user)
+        """Saved with the page's rows in :meth:`save_related`, by one service call."""
+
+    def save_related(self, request, form, formsets, change):
+        lists = {name: fs for fs in formsets for model, name in CONTENT_LISTS.items()
+                 if fs.model is model and not getattr(fs, "is_nested", False)}
+        rows = {name: inline_rows(fs) for name, fs in lists.items()}
+        colours = lists.get("colours")
+        colour_forms = kept_forms(colours) if colours else []
+        for colour_form, row in zip(colour_forms, rows.get("colours", [])):
+            for nested in getattr(colour_form, "nested_formsets", []):
+                if nested.model is Variant:
+                    row["variants"] = inline_rows(nested)
+                    inline_changes_note(nested)
+        for formset in lists.values():
+            inline_changes_note(formset)
+        saved = product_content_save(
+            product=form.instance, expected_version=form.cleaned_data.get("loaded_version"),
+            user=request.user, **rows)
+        # The photos of a new colour are saved under it by their own inline; those of a
+        # deleted colour went with it.
+        for colour_form, colour in zip(colour_forms, saved.colours):
+            colour_form.instance = colour
+            for nested in getattr(colour_form, "nested_formsets", []):
+                nested.instance = colour
+        for formset in formsets:
+            parent = getattr(formset, "parent_form", None)
+            if parent is not None and parent not in colour_forms:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            elif formset.model not in (*CONTENT_LISTS, Variant):
+                self.save_formset(request, form, formset, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":
@@ -272,4 +300,10 @@ class ProductAdmin(
             self.message_user(
                 request, product_stale_message(product_id=object_id), messages.ERROR
             )
+            return HttpResponseRedirect(request.path)
+        except ContentError as error:
+            # A rule the rows' own checks could not see (a SKU given under two colours): the
+            # transaction was rolled back.
+            self.message_user(request, "Nothing was saved: " + " ".join(error.messages),
+                              messages.ERROR)
             return HttpResponseRedirect(request.path)

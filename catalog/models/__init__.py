@@ -1,7 +1,7 @@
 from .channel import Channel
 from .completeness import ProductCompleteness
 from .choices import ContentField
-from .content import CompositionLine, SizeChartRow, validate_composition
+from .content import CompositionLine, SizeChartRow, composition_errors
 from .media import (
     MAX_PHOTOS_PER_COLOUR,
     SOCIAL_SIZES,
@@ -52,8 +52,8 @@ __all__ = [
     "TranslationStamp",
     "TranslatorAssignment",
     "Variant",
+    "composition_errors",
     "photo_limit_message",
     "source_hash",
-    "validate_composition",
 ]
 

@@ -12,14 +12,18 @@ from .choices import CompositionPart, Fibre
 HUNDRED = Decimal(100)
 
 
-def validate_composition(lines) -> None:
-    """`lines`: (part, fibre, percentage) triples. Each part sums to exactly 100 %, no fibre twice."""
+def composition_errors(lines) -> dict[int | None, list[ValidationError]]:
+    """Each part sums to exactly 100 %, no fibre twice in a part.
+
+    `lines`: (part, fibre, percentage) triples, in order. The errors by line: a fibre listed
+    twice is the later line's; a part's sum belongs to no line (key None).
+    """
     totals: dict[str, Decimal] = defaultdict(Decimal)
     seen: set[tuple[str, str]] = set()
-    errors = []
-    for part, fibre, percentage in lines:
+    errors: dict[int | None, list[ValidationError]] = defaultdict(list)
+    for index, (part, fibre, percentage) in enumerate(lines):
         if (part, fibre) in seen:
-            errors.append(
+            errors[index].append(
                 ValidationError(
                     "%(part)s lists %(fibre)s twice.",
                     code="composition_duplicate_fibre",
@@ -30,15 +34,14 @@ def validate_composition(lines) -> None:
         totals[part] += Decimal(percentage)
     for part, total in totals.items():
         if total != HUNDRED:
-            errors.append(
+            errors[None].append(
                 ValidationError(
                     "%(part)s sums to %(total)s %%; each part must sum to exactly 100 %%.",
                     code="composition_sum",
                     params={"part": CompositionPart(part).label, "total": total.normalize()},
                 )
             )
-    if errors:
-        raise ValidationError(errors)
+    return dict(errors)
 
 
 class CompositionLine(models.Model):

@@ -1,8 +1,12 @@
 """Writes of products: one path for the admin, imports and commands."""
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from catalog.models import Product
+from catalog.models import Colour, Product
+from catalog.services.content import assign, content_plan, content_plan_write, field_values
+from catalog.services.errors import ErrorCollector, full_clean
 from catalog.services.translations import translation_stamps_record, translation_texts_stored
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
@@ -39,14 +43,71 @@ def product_version_check(*, product_id: int, expected_version: int | None) -> N
 def product_save(*, product: Product, expected_version: int | None = None, user=None) -> Product:
     """Create or update a product. An update must name the version it was edited from.
 
-    Translations written by the save are stamped, and the product's completeness is
-    recomputed once the transaction commits.
+    Refused with a :class:`ContentError` for a bad field (a category with sub-categories, a
+    taken style code...). Translations written by the save are stamped, and the product's
+    completeness is recomputed once the transaction commits.
     """
-    before = None
     if product.pk:
         product_version_check(product_id=product.pk, expected_version=expected_version)
+    full_clean(product)
+    return _product_write(product=product, expected_version=expected_version, user=user)
+
+
+def _product_write(*, product: Product, expected_version: int | None, user) -> Product:
+    """Save a checked product whose version was checked, bumping the version and stamping."""
+    before = None
+    if product.pk:
         product.version = expected_version + 1
         before = translation_texts_stored(Product, product.pk, PRODUCT_TRANSLATED_FIELDS)
+    if user is not None:
+        product._history_user = user
     product.save()
     translation_stamps_record(product=product, before=before, user=user)
     return product
+
+
+@dataclass
+class ProductContentSaved:
+    product: Product
+    colours: list[Colour]  # the colours given, saved, in the order given
+    changed: bool  # False: everything given was as stored, nothing was written
+
+
+@transaction.atomic
+def product_content_save(*, product: Product, fields: dict | None = None,
+                         colours: list[dict] | None = None,
+                         composition: list[dict] | None = None,
+                         size_chart: list[dict] | None = None,
+                         shipping: list[dict] | None = None,
+                         expected_version: int | None = None, user=None) -> ProductContentSaved:
+    """Create or update a product with the rows of its page, in one transaction.
+
+    ``fields``: product fields to set (``{"name_fr": ..., "category": ...}``), on top of what
+    ``product`` already carries. Each list, when given, is the whole list after the save (see
+    :mod:`catalog.services.content`): ``colours`` rows may carry ``"variants"``, their own
+    list. An update must name the version it was edited from. Every problem of the product and
+    its rows is refused together in one :class:`ContentError`, keyed by path; nothing is
+    written then. A save that changes nothing writes nothing (no new version, no history).
+    """
+    errors = ErrorCollector()
+    stored = None
+    if product.pk:
+        product_version_check(product_id=product.pk, expected_version=expected_version)
+        stored = Product.objects.get(pk=product.pk)
+    assign(product, fields or {}, errors, excluded=("status", "version"))
+    errors.full_clean(product)
+    plan = content_plan(
+        product=product, colours=colours, composition=composition, size_chart=size_chart,
+        shipping=shipping, errors=errors,
+        category_changed=stored is not None and stored.category_id != product.category_id,
+    )
+    errors.raise_if_any()
+    skip = ("version", "updated_at", "created_at")
+    changed = (stored is None or plan.changed
+               or field_values(stored, skip=skip) != field_values(product, skip=skip))
+    if changed:
+        _product_write(product=product, expected_version=expected_version, user=user)
+        content_plan_write(plan=plan, product=product, user=user)
+    return ProductContentSaved(
+        product=product, colours=plan.colours.kept if plan.colours else [], changed=changed)
+

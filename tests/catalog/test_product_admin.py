@@ -13,16 +13,14 @@ def change_url(product):
     return reverse("admin:catalog_product_change", args=[product.pk])
 
 
-@pytest.fixture
-def dress(db):
-    """A dress with one colour, a size chart S/M and a variant in M."""
-    product = factories.ProductFactory(style_code="WD-24-0193", name="Long linen dress")
-    colour = factories.ColourFactory(product=product, code="RED", name="Red")
-    factories.SizeChartRowFactory(product=product, size_label="S", eu="36", position=0)
-    factories.SizeChartRowFactory(product=product, size_label="M", eu="38", position=1)
-    factories.VariantFactory(colour=colour, size_label="M")
-    factories.CompositionLineFactory(product=product, fibre="flax", percentage=100)
-    return product
+def add_colour(data: dict, position: str, variant: dict, **values) -> None:
+    """Append a new colour with one new variant (and its empty photo list) to the post."""
+    colour = add_inline_row(data, "colours", position=position, **values)
+    for key, value in variant.items():
+        data[f"colours-{colour}-variants-0-{key}"] = value
+    for inline, total in (("variants", "1"), ("photos", "0")):
+        data[f"colours-{colour}-{inline}-TOTAL_FORMS"] = total
+        data[f"colours-{colour}-{inline}-INITIAL_FORMS"] = "0"
 
 
 def load(client, product):
@@ -67,14 +65,8 @@ def test_merchandiser_edits_every_group_and_translation(admin_client, dress):
 
 def test_add_colour_with_variants_and_a_composition(admin_client, dress):
     data = load(admin_client, dress)
-    colour = add_inline_row(data, "colours", code="BLK", name_en="Black", position="1")
-    data[f"colours-{colour}-variants-TOTAL_FORMS"] = "1"
-    data[f"colours-{colour}-variants-INITIAL_FORMS"] = "0"
-    data[f"colours-{colour}-variants-0-size_label"] = "S"
-    data[f"colours-{colour}-variants-0-sku"] = "WD-24-0193-BLK-S"
-    data[f"colours-{colour}-variants-0-gtin"] = "4006381333931"
-    data[f"colours-{colour}-photos-TOTAL_FORMS"] = "0"  # the new colour's (empty) photo list
-    data[f"colours-{colour}-photos-INITIAL_FORMS"] = "0"
+    add_colour(data, "1", {"size_label": "S", "sku": "WD-24-0193-BLK-S", "gtin": "4006381333931"},
+               code="BLK", name_en="Black")
     response = admin_client.post(change_url(dress), data)
     assert response.status_code == 302, errors_of(response)
     variant = Variant.objects.get(sku="WD-24-0193-BLK-S")
@@ -310,14 +302,8 @@ def test_new_product_from_the_add_page(admin_client, dress):
         data, "composition_lines", part="shell", fibre="leather", percentage="100", position="0"
     )
     add_inline_row(data, "size_chart_rows", size_label="50", eu="50", position="0")
-    colour = add_inline_row(data, "colours", code="BLK", name_en="Black", position="0")
-    data[f"colours-{colour}-variants-TOTAL_FORMS"] = "1"
-    data[f"colours-{colour}-variants-INITIAL_FORMS"] = "0"
-    data[f"colours-{colour}-variants-0-size_label"] = "50"
-    data[f"colours-{colour}-variants-0-sku"] = "MJ-BLK-50"
-    data[f"colours-{colour}-variants-0-gtin"] = factories.valid_gtin(4242)
-    data[f"colours-{colour}-photos-TOTAL_FORMS"] = "0"  # the new colour's (empty) photo list
-    data[f"colours-{colour}-photos-INITIAL_FORMS"] = "0"
+    add_colour(data, "0", {"size_label": "50", "sku": "MJ-BLK-50",
+                           "gtin": factories.valid_gtin(4242)}, code="BLK", name_en="Black")
     response = admin_client.post(reverse("admin:catalog_product_add"), data)
     assert response.status_code == 302, errors_of(response)
     product = Product.objects.get(style_code="MJ-25-0001")
@@ -405,3 +391,44 @@ def test_change_page_queries_do_not_grow_with_rows(
     _catalog(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         admin_client.get(change_url(dress))
+
+
+def test_a_sku_given_under_two_colours_is_refused_and_nothing_is_saved(admin_client, dress):
+    data = load(admin_client, dress)
+    add_inline_row(data, "colours-0-variants", size_label="S", sku="DUP-1",
+                   gtin=factories.valid_gtin(901))
+    add_colour(data, "1", {"size_label": "S", "sku": "DUP-1", "gtin": factories.valid_gtin(902)},
+               code="BLK", name_en="Black")
+    response = admin_client.post(change_url(dress), data, follow=True)
+    assert "Nothing was saved: A variant with this SKU already exists." in \
+        response.content.decode()
+    assert not Variant.objects.filter(sku="DUP-1").exists()
+    assert list(dress.colours.values_list("code", flat=True)) == ["RED"]
+
+
+def test_a_size_chart_row_needs_a_size_system(admin_client, dress):
+    data = load(admin_client, dress)
+    add_inline_row(data, "size_chart_rows", size_label="L", position="2")
+    response = admin_client.post(change_url(dress), data)
+    assert "Give the size in at least one size system" in errors_of(response)
+    assert SizeChartRow.objects.filter(product=dress).count() == 2
+
+
+def test_saving_an_unchanged_page_writes_nothing(admin_client, dress):
+    response = admin_client.post(change_url(dress), load(admin_client, dress))
+    assert response.status_code == 302, errors_of(response)
+    assert Product.objects.get(pk=dress.pk).version == 1
+    assert dress.history.count() == 1
+
+
+def test_deleting_a_colour_deletes_its_variants(admin_client, dress):
+    data = load(admin_client, dress)
+    add_colour(data, "1", {"size_label": "M", "sku": "WD-BLK-M", "gtin": factories.valid_gtin(903)},
+               code="BLK", name_en="Black")
+    assert admin_client.post(change_url(dress), data).status_code == 302
+    data = load(admin_client, dress)
+    data["colours-0-DELETE"] = "on"  # RED
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    assert list(Variant.objects.values_list("sku", flat=True)) == ["WD-BLK-M"]
+    assert list(dress.colours.values_list("code", flat=True)) == ["BLK"]
