@@ -2,7 +2,7 @@ import re
 from collections import defaultdict
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
 from catalog.models import ContentField

@@ -69,7 +69,8 @@ def variant_sizes_check(*, sizes, chart_labels, required: bool = True) -> None:
 
 
 def shipping_markets_check(*, countries_listed) -> None:
-    """A product's overrides give each market one rate. Refused at ``"<index>.country"``."""
+    """One rate per market in a scope (a brand, a category, a product). Refused at
+    ``"<index>.country"``."""
     seen, errors = set(), ErrorCollector()
     for index, country in enumerate(countries_listed):
         code = str(country or "")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_countries import countries
 
 from catalog.models import Brand, ReturnsPolicy, ShippingRate
 
 from .completeness import completeness_schedule_scope
-from .errors import ErrorCollector, full_clean, join_path
+from .content import shipping_markets_check
+from .errors import ContentError, ErrorCollector, full_clean, join_path
 
 SCOPES = ("brand", "category", "product")
 
@@ -26,15 +27,17 @@ def shipping_rates_check(*, rates: Sequence[ShippingRate], path=("shipping_rates
     brand being created) are checked without it; the save checks them again with it.
     """
     errors = ErrorCollector()
-    seen = set()
+    listed_twice: set[int] = set()
+    try:
+        shipping_markets_check(
+            countries_listed=[rate.country.code if rate.country else "" for rate in rates])
+    except ContentError as twice:
+        for key, messages in twice.error_dict.items():
+            errors.add(join_path(*path, key), ValidationError(messages))
+            listed_twice.add(int(key.split(".")[0]))
     for index, rate in enumerate(rates):
-        code = rate.country.code if rate.country else ""
-        if code and code in seen:
-            errors.add(join_path(*path, index, "country"),
-                       f"{countries.name(code)} is listed twice: give each market one rate.",
-                       code="market_twice")
+        if index in listed_twice:
             continue
-        seen.add(code)
         unsaved_owner = [name for name in SCOPES
                          if (owner := getattr(rate, name)) is not None and owner.pk is None]
         errors.full_clean(rate, *path, index, exclude=unsaved_owner)
