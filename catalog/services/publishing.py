@@ -13,8 +13,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
+from catalog.loaders import ProductRulesLoader
 from catalog.models import Channel, Colour, Product, ProductSnapshot, SizeChartRow
-from catalog.selectors import products_logistics
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
 from media.models import ProductPhoto, ProductVideo, Rendition, SocialImage
 from media.renditions.specs import canonical_spec, parse_spec
@@ -58,7 +58,8 @@ def product_for_publishing(product_id: int, channels: Iterable[Channel]) -> Prod
     """The product with everything its snapshots show, in a constant number of queries.
 
     Renditions are limited to the specs the channels need. Attributes set for the builder:
-    `publishing_ancestors` (root first), `publishing_logistics` (see `products_logistics`).
+    `publishing_video`, and `publishing_rules` (ancestors, returns policy and shipping as
+    completeness resolves them: `catalog.loaders.ProductRules`).
     """
     channels = list(channels)
     specs = _channel_specs(channels)
@@ -87,14 +88,13 @@ def product_for_publishing(product_id: int, channels: Iterable[Channel]) -> Prod
         .prefetch_related(Prefetch("poster__renditions", queryset=renditions))
         .filter(product_id=product_id).first()
     )
-    product.publishing_ancestors = product.category.ancestors_and_self()
-    product.publishing_logistics = products_logistics([product])[product.id]
+    product.publishing_rules = ProductRulesLoader().load([product], stamps=False)[product.id]
     return product
 
 
 def _shipping(product: Product, channel: Channel) -> list[dict]:
     """Cost and delivery time to each market of the channel that has a rate."""
-    rates = product.publishing_logistics["shipping"]
+    rates = product.publishing_rules.shipping
     return [
         {"country": market, "cost": str(rate.cost), "currency": rate.currency,
          "min_days": rate.min_days, "max_days": rate.max_days}
@@ -111,7 +111,7 @@ def _renditions(asset, specs: list[str]) -> dict[str, str]:
 def snapshot_payload(product: Product, channel: Channel, locale: str) -> dict:
     """The JSON a channel serves for a product in a locale, from `product_for_publishing`."""
     specs = list(channel.renditions)
-    policy = product.publishing_logistics["returns_policy"]
+    policy = product.publishing_rules.returns_policy
     video = product.publishing_video
     colours = []
     for colour in product.colours.all():
@@ -143,7 +143,7 @@ def snapshot_payload(product: Product, channel: Channel, locale: str) -> dict:
         "season": {"code": product.season.code, "name": product.season.name},
         "category": {
             "id": product.category_id,
-            "path": [_text(node, "name", locale) for node in product.publishing_ancestors],
+            "path": [_text(node, "name", locale) for node in product.publishing_rules.ancestors],
         },
         "colours": colours,
         "composition": [
@@ -179,7 +179,7 @@ def snapshot_payload(product: Product, channel: Channel, locale: str) -> dict:
         "returns": {
             "returnable": policy.returnable, "days": policy.days, "free": policy.free,
             "conditions": _text(policy, "conditions", locale),
-        },
+        } if policy else None,
         "shipping": _shipping(product, channel),
         "video": {
             "url": public_url(video.video.file.url),
