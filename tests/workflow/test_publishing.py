@@ -3,6 +3,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog.models import Brand, Category, Product, ProductSnapshot, ShippingRate
 from catalog.services.completeness import completeness_for
@@ -82,17 +83,19 @@ def test_payload_is_built_in_a_constant_number_of_queries(screens, django_assert
         for size in ("S", "L", "XL"):
             factories.VariantFactory(colour=colour, size_label=size)
 
+    now = timezone.now()
+
     def count(product):
         with CaptureQueriesContext(connection) as ctx:
             full = product_for_publishing(product.pk, [screens])
             for locale in screens.locales:
-                snapshot_payload(full, screens, locale)
+                snapshot_payload(full, screens, locale, version=1, published_at=now)
         return len(ctx.captured_queries)
 
     assert count(small) == count(big)
     with django_assert_max_num_queries(14):
         full = product_for_publishing(big.pk, [screens])
-        snapshot_payload(full, screens, "fr")
+        snapshot_payload(full, screens, "fr", version=1, published_at=now)
 
 
 def test_later_edits_never_change_a_published_snapshot(screens):
@@ -195,7 +198,8 @@ def test_completeness_and_the_snapshot_agree_on_returns_and_shipping(screens):
     def both():
         failing = {code for row in completeness_for(product, screens)
                    for code in row.failure_codes}
-        payload = snapshot_payload(product_for_publishing(product.pk, [screens]), screens, "en")
+        payload = snapshot_payload(product_for_publishing(product.pk, [screens]), screens, "en",
+                                   version=1, published_at=timezone.now())
         returns = payload["returns"] and payload["returns"]["days"]
         shipping = {rate["country"]: rate["cost"] for rate in payload["shipping"]}
         return failing, returns, shipping
