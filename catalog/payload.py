@@ -7,6 +7,7 @@ carries the channel, the locale, the version and the publication time.
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from decimal import Decimal
 
@@ -270,9 +271,18 @@ class ProductSerializer(serializers.Serializer):
     version = Version(help_text="Goes up at each approval.")
 
 
+_bound = threading.local()
+
+
 def snapshot_payload(product: Product, channel: Channel, locale: str, *, version: int,
                      published_at: datetime) -> dict:
     """The JSON a channel serves for a product in a locale, from `product_for_publishing`."""
-    context = {"channel": channel, "locale": locale, "version": version,
-               "published_at": published_at}
-    return dict(ProductSerializer(product, context=context).data)
+    # Binding a serializer's field tree (DRF deep-copies every declared field) costs several
+    # times the rendering, and approval renders a payload per channel and locale: each thread
+    # binds one serializer and renders every payload with it, its context updated per call.
+    serializer = getattr(_bound, "serializer", None)
+    if serializer is None:
+        serializer = _bound.serializer = ProductSerializer(context={})
+    serializer.context.update(channel=channel, locale=locale, version=version,
+                              published_at=published_at)
+    return serializer.to_representation(product)
