@@ -9,7 +9,8 @@ from django.utils.dateparse import parse_datetime
 from django.db.models.functions import Cast
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Category, Channel, ProductSnapshot, PublishedGtin
+from catalog.models import Channel, ProductSnapshot, PublishedGtin
+from catalog.loaders import CategoryTree
 from catalog.models.fields import gtin_normalize
 
 FEED_FIELDS = ("id", "updated_at", "style_code", "version", "deleted", "raw_payload")
@@ -115,24 +116,20 @@ def category_list(*, locale: str, source_locale: str) -> list[dict]:
     """The whole taxonomy in tree order, names in the locale (the source where untranslated)."""
     localized = build_localized_fieldname("name", locale)
     source = build_localized_fieldname("name", source_locale)
-    rows = Category.objects.order_by("path").values_list(
-        "id", "path", "depth", "slug", localized, source
-    )
-    if localized == source:  # values_list names a field once
-        rows = ((*row, row[-1]) for row in rows)
-    by_path: dict[str, dict] = {}
+
+    def name(node):
+        return getattr(node, localized) or getattr(node, source)
+
+    tree = CategoryTree()
     result = []
-    step = Category.steplen
-    for pk, path, depth, slug, name, source_name in rows:
-        parent = by_path.get(path[:-step]) if depth > 1 else None
-        item = {
-            "id": pk,
-            "slug": slug,
-            "name": name or source_name,
-            "parent": parent["id"] if parent else None,
-            "depth": depth,
-            "path": [*(parent["path"] if parent else []), name or source_name],
-        }
-        by_path[path] = item
-        result.append(item)
+    for node in tree:
+        parent = tree.parent(node.pk)
+        result.append({
+            "id": node.pk,
+            "slug": node.slug,
+            "name": name(node),
+            "parent": parent.pk if parent else None,
+            "depth": node.depth,
+            "path": [name(n) for n in tree.ancestors(node.pk)],
+        })
     return result

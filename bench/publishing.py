@@ -35,6 +35,7 @@ def build(products: int) -> None:
 
 def measure() -> None:
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from catalog.models import Channel, Product, ProductSnapshot
     from catalog.services.publishing import (
@@ -50,13 +51,14 @@ def measure() -> None:
 
     ProductSnapshot.objects.all().delete()
     counter = QueryCounter()
+    now = timezone.now()
     with connection.execute_wrapper(counter):
         start = time.perf_counter()
         for pk in ids:
             full = product_for_publishing(pk, channels)
             for channel in channels:
                 for locale in channel.locales:
-                    snapshot_payload(full, channel, locale)
+                    snapshot_payload(full, channel, locale, version=1, published_at=now)
         build_s = time.perf_counter() - start
     build_q = counter.reset()
     print(f"build payloads: {len(ids) / build_s:,.0f} products/s, "

@@ -1,24 +1,21 @@
 """Reads of the catalog that own their query shape."""
 from django.core.files.storage import default_storage
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from media import conf as media_settings
 from media.models import Rendition
 from media.renditions.specs import canonical_spec
 
-from .models import Brand, Category, ProductPhoto, ReturnsPolicy, ShippingRate
+from .models import Category, ProductPhoto
+
+from .loaders import CategoryTree
 
 
 def category_path_labels() -> dict[int, str]:
     """Every category's "Women > Dresses > Long dresses" label, from one query."""
-    rows = list(Category.objects.order_by("path").values_list("id", "path", "name"))
-    name_by_path = {path: name for _, path, name in rows}
-    step = Category.steplen
-    return {
-        pk: " > ".join(name_by_path[path[:end]] for end in range(step, len(path) + 1, step))
-        for pk, path, _ in rows
-    }
+    tree = CategoryTree()
+    return {node.pk: " > ".join(c.name for c in tree.ancestors(node.pk)) for node in tree}
 
 
 def category_effective_profile_subquery(field: str = "content_profile__name") -> Subquery:
@@ -31,64 +28,6 @@ def category_effective_profile_subquery(field: str = "content_profile__name") ->
         .values(field)[:1]
     )
     return Subquery(carriers)
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """Materialised paths of a category and its ancestors, root first."""
-    step = Category.steplen
-    return [path[:end] for end in range(step, len(path) + 1, step)]
-
-
-def products_logistics(products) -> dict[int, dict]:
-    """Each product's effective returns policy and shipping rates, in a fixed number of queries.
-
-    Product overrides category (nearest ancestor-or-self first), which overrides the brand
-    default. Returns {product_id: {"returns_policy": ReturnsPolicy | None,
-    "shipping": {country_code: ShippingRate}}}. Products need `category` loaded (or it is fetched).
-    """
-    products = list(products)
-    if not products:
-        return {}
-    paths = {p.id: _ancestor_paths(p.category.path) for p in products}
-    categories = {
-        c.path: c
-        for c in Category.objects.filter(path__in={x for ps in paths.values() for x in ps})
-        .only("id", "path", "returns_policy_id")
-    }
-    category_ids = {c.id for c in categories.values()}
-    brand_ids = {p.brand_id for p in products}
-    policy_ids = {p.returns_policy_id for p in products}
-    policy_ids |= {c.returns_policy_id for c in categories.values()}
-    brands = dict(Brand.objects.filter(id__in=brand_ids).values_list("id", "returns_policy_id"))
-    policy_ids |= set(brands.values())
-    policies = ReturnsPolicy.objects.in_bulk(policy_ids - {None})
-    rates = ShippingRate.objects.filter(
-        Q(product__in=[p.id for p in products])
-        | Q(category__in=category_ids)
-        | Q(brand__in=brand_ids, category__isnull=True, product__isnull=True)
-    )
-    by_product, by_category, by_brand = {}, {}, {}
-    for rate in rates:
-        if rate.product_id:
-            target = by_product.setdefault(rate.product_id, {})
-        elif rate.category_id:  # one rate per category and market, whatever the brand
-            target = by_category.setdefault(rate.category_id, {})
-        else:
-            target = by_brand.setdefault(rate.brand_id, {})
-        target[rate.country.code] = rate
-    result = {}
-    for product in products:
-        chain = [categories[p] for p in paths[product.id] if p in categories]
-        policy_id = product.returns_policy_id or next(
-            (c.returns_policy_id for c in reversed(chain) if c.returns_policy_id),
-            brands.get(product.brand_id),
-        )
-        shipping = dict(by_brand.get(product.brand_id, {}))
-        for category in chain:  # root first, so deeper categories win
-            shipping.update(by_category.get(category.id, {}))
-        shipping.update(by_product.get(product.id, {}))
-        result[product.id] = {"returns_policy": policies.get(policy_id), "shipping": shipping}
-    return result
 
 
 def translation_waiting(*, locales, product_ids=None) -> dict[int, dict[str, dict[str, list]]]:

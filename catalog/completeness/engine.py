@@ -1,12 +1,13 @@
 """The completeness engine: facts for a batch of products in a constant number of queries, then
 the registered rules for every product x channel x locale, in memory.
 
-Reference data every batch shares (channels, the category tree with its profiles, brand and
-category shipping rates) is loaded once per run into a :class:`CompletenessContext`.
+Reference data every batch shares (channels, and the category tree and brands of
+:class:`catalog.loaders.ProductRulesLoader`) is loaded once per run into a
+:class:`CompletenessContext`; ancestors, profile, returns, shipping and translation stamps come
+from that loader, as publishing's do.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,18 +15,15 @@ from django.conf import settings
 from django.db.models import Count
 from modeltranslation.utils import build_localized_fieldname
 
+from catalog.loaders import ProductRef, ProductRulesLoader
 from catalog.models import (
-    Category,
     Channel,
     Colour,
     CompositionLine,
-    ContentProfile,
     Product,
     ProductVideo,
-    ShippingRate,
-    SizeChartRow,
     SocialImage,
-    TranslationStamp,
+    SizeChartRow,
     Variant,
     source_hash,
 )
@@ -72,33 +70,12 @@ class CompletenessContext:
         ]
         self.source = locale_of(settings.SOURCE_LANGUAGE)
         self.locales = {code: locale_of(code) for c in self.channels for code in c.locales}
-        profiles = {p.pk: p.required for p in ContentProfile.objects.all()}
-        rows = list(Category.objects.order_by("path")
-                    .values_list("id", "path", "content_profile_id"))
-        by_path = {path: (pk, profile_id) for pk, path, profile_id in rows}
-        step = Category.steplen
-        self.category_ancestors: dict[int, list[int]] = {}
-        self.category_profile: dict[int, frozenset | None] = {}
-        for pk, path, _ in rows:
-            chain = [by_path[path[:end]] for end in range(step, len(path) + 1, step)
-                     if path[:end] in by_path]
-            self.category_ancestors[pk] = [node for node, _ in chain]
-            carrier = next((pid for _, pid in reversed(chain) if pid), None)
-            self.category_profile[pk] = profiles.get(carrier) if carrier else None
-        self.brand_countries: dict[int, set[str]] = defaultdict(set)
-        self.category_countries: dict[int, set[str]] = defaultdict(set)
-        for brand_id, category_id, country in ShippingRate.objects.filter(
-            product__isnull=True
-        ).values_list("brand_id", "category_id", "country"):
-            if category_id:
-                self.category_countries[category_id].add(str(country))
-            else:
-                self.brand_countries[brand_id].add(str(country))
+        self.loader = ProductRulesLoader()  # the category tree and brands, once per run
 
     def required_for(self, channel: ChannelRules, category_id: int) -> frozenset[str]:
         """The channel's fields, less those the category's effective profile waives."""
-        profile = self.category_profile.get(category_id)
-        return channel.required if profile is None else channel.required & profile
+        profile = self.loader.tree.profile(category_id)
+        return channel.required if profile is None else channel.required & profile.required
 
 
 def _product_fields() -> list[str]:
@@ -113,18 +90,19 @@ def load_facts(product_ids: list[int], context: CompletenessContext) -> list[Pro
     source = context.source.suffix
     colour_name_fields = [build_localized_fieldname("name", lang) for lang in LANGUAGES]
     facts: dict[int, ProductFacts] = {}
-    for row in Product.objects.filter(pk__in=product_ids).values(*_product_fields()):
+    rows = list(Product.objects.filter(pk__in=product_ids).values(*_product_fields()))
+    rules = context.loader.load(ProductRef(r["id"], r["category_id"], r["brand_id"],
+                                           r["returns_policy_id"]) for r in rows)
+    for row in rows:
         pk = row.pop("id")
         category_id = row.pop("category_id")
-        brand_id = row.pop("brand_id")
-        countries = set(context.brand_countries.get(brand_id, ()))
-        for ancestor in context.category_ancestors.get(category_id, ()):
-            countries |= context.category_countries.get(ancestor, set())
+        del row["brand_id"], row["returns_policy_id"]
+        resolved = rules[pk]
         facts[pk] = ProductFacts(
             id=pk, texts=row, category_id=category_id, fit_type=row.pop("fit_type"),
             care_washing=row.pop("care_washing"), rating_count=row.pop("rating_count"),
-            has_returns_policy=bool(row.pop("returns_policy_id") or brand_id),
-            shipping_countries=countries,
+            returns_policy=resolved.returns_policy, shipping=resolved.shipping,
+            stamps=resolved.stamps,
         )
         for name in PRODUCT_TRANSLATED_FIELDS:
             facts[pk].source_hashes[(None, name)] = source_hash(row.get(f"{name}_{source}"))
@@ -154,10 +132,6 @@ def load_facts(product_ids: list[int], context: CompletenessContext) -> list[Pro
     ).values_list("product_id", "part", "percentage"):
         totals = facts[product_id].composition
         totals[part] = totals.get(part, Decimal(0)) + percentage
-    for product_id, country in ShippingRate.objects.filter(product_id__in=ids).values_list(
-        "product_id", "country"
-    ):
-        facts[product_id].shipping_countries.add(str(country))
     for product_id in ProductVideo.objects.filter(product_id__in=ids).values_list(
         "product_id", flat=True
     ):
@@ -166,10 +140,6 @@ def load_facts(product_ids: list[int], context: CompletenessContext) -> list[Pro
         "product_id", "ratio"
     ):
         facts[product_id].social_ratios.add(ratio)
-    for product_id, colour_id, name, locale, digest in TranslationStamp.objects.filter(
-        product_id__in=ids
-    ).values_list("product_id", "colour_id", "field", "locale", "source_hash"):
-        facts[product_id].stamps[(colour_id, name, locale)] = digest
     return list(facts.values())
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django_countries import countries
 
-from catalog.models import ContentField
+from catalog.models import ContentField, ReturnsPolicy, ShippingRate
 
 HUNDRED = Decimal(100)
 SOCIAL_RATIOS = ("1x1", "4x5", "9x16")
@@ -62,11 +62,11 @@ class ProductFacts:
     fit_type: str = ""
     care_washing: str = ""
     rating_count: int = 0
-    has_returns_policy: bool = True
+    returns_policy: ReturnsPolicy | None = None  # resolved by catalog.loaders
     colours: list[dict] = field(default_factory=list)  # id, code, names{lang}, photos, sizes
     chart_sizes: set[str] = field(default_factory=set)
     composition: dict[str, Decimal] = field(default_factory=dict)  # part -> total %
-    shipping_countries: set[str] = field(default_factory=set)
+    shipping: dict[str, ShippingRate] = field(default_factory=dict)  # market -> rate
     has_video: bool = False
     social_ratios: set[str] = field(default_factory=set)
     stamps: dict[tuple, str] = field(default_factory=dict)  # (colour_id, field, locale) -> hash
@@ -232,7 +232,7 @@ class ReturnsRule(Rule):
     field = ContentField.RETURNS.value
 
     def run(self, facts, channel, locale, source, required):
-        if not facts.has_returns_policy:
+        if facts.returns_policy is None:
             return 1, [failure("returns.missing", "No returns policy applies.", self.field,
                                anchor="id_returns_policy")]
         return 1, []
@@ -249,7 +249,7 @@ class ShippingRule(Rule):
             failure("shipping.market_missing",
                     f"No shipping cost and delivery time to {countries.name(market) or market}.",
                     self.field, market, "shipping_rates-group")
-            for market in channel.markets if market not in facts.shipping_countries
+            for market in channel.markets if market not in facts.shipping
         ]
         return len(channel.markets), failures
 

@@ -35,9 +35,12 @@ class Brand(models.Model):
     name = models.CharField(max_length=120)
     returns_policy = models.ForeignKey(
         ReturnsPolicy,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="brands",
-        help_text="The default for every product of the brand.",
+        help_text="The default for every product of the brand. Without one, each category or "
+        "product needs its own, or its products are incomplete for returns.",
     )
 
     class Meta:

@@ -1,5 +1,17 @@
 """The OpenAPI document and the interactive docs."""
+from decimal import Decimal
+
 import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from jsonschema import Draft202012Validator
+
+from catalog.models import Channel
+from media.services import social_image_add, video_set
+from tests import factories
+from tests.media.builders import video
+from tests.workflow.conftest import jpeg_file, make_complete_product
+
+from .conftest import make_product, publish
 
 
 def test_schema_documents_every_endpoint_with_security_and_errors(client, db):
@@ -44,3 +56,64 @@ def test_docs_page_serves_swagger_ui_without_a_cdn(client, db):
     script = client.get("/api/v1/docs/?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in script.content.decode()
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 schemas as JSON Schema, as schemathesis reads them (`nullable` allows
+    null, also beside an allOf), with every documented object closed: a field the payload
+    adds but the document does not name fails, as a field the document requires and the
+    payload lacks."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _json_schema(value) for key, value in node.items()}
+    if "properties" in node:
+        node.setdefault("additionalProperties", False)
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def _product_validator(client):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    document = {"$ref": "#/components/schemas/Product",
+                "components": _json_schema(schema["components"])}
+    return Draft202012Validator(document)
+
+
+def test_a_published_full_product_validates_against_the_documented_product(client, api, webshop):
+    """catalog.payload builds the snapshot and documents it: the two cannot drift."""
+    Channel.objects.filter(pk=webshop.pk).update(
+        markets=["FR"], renditions=["fill-80x100|format-webp"])
+    webshop.refresh_from_db()
+    product = make_complete_product(photos=2, fit_type="")  # a blank choice: null
+    factories.CompositionLineFactory(product=product, part="lining", fibre="cotton",
+                                     percentage=Decimal("99.5"))
+    factories.SizeChartRowFactory(product=product, size_label="L", waist_cm=Decimal("70.5"))
+    video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+              poster_file=jpeg_file("poster.jpg"))
+    social_image_add(product=product, ratio="4x5", file=jpeg_file("social.jpg"))
+    publish(product, webshop)
+
+    body = api.get(f"/api/v1/channels/webshop/products/{product.style_code}/?locale=fr").json()
+    assert body["video"] and body["social_images"] and body["ratings"] and body["shipping"]
+    assert body["colours"][0]["photos"][0]["renditions"]
+    validator = _product_validator(client)
+    validator.validate(body)
+
+    # Each documented part is checked: an undocumented field or a missing one is refused.
+    for broken in ({**body, "extra": 1},
+                   {**body, "fit": {**body["fit"], "type": 3}},
+                   {key: value for key, value in body.items() if key != "returns"}):
+        assert not validator.is_valid(broken)
+
+
+def test_a_product_with_no_returns_policy_publishes_null_returns_as_documented(client, api,
+                                                                                webshop):
+    brand = factories.BrandFactory(code="no-default", returns_policy=None)
+    product = make_product(brand=brand)
+    publish(product, webshop)
+    body = api.get(f"/api/v1/channels/webshop/products/{product.style_code}/").json()
+    assert body["returns"] is None and body["ratings"] is None and body["video"] is None
+    _product_validator(client).validate(body)

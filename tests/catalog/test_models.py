@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from catalog.loaders import ProductRulesLoader
 from catalog.models import CompositionLine, ReturnsPolicy, ShippingRate
 from catalog.models.fields import gtin_normalize, validate_gtin
-from catalog.selectors import products_logistics
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -107,14 +107,14 @@ def test_logistics_resolve_product_over_category_over_brand(django_assert_num_qu
     swimsuit = factories.ProductFactory(brand=brand, category=swim)
     factories.ShippingRateFactory(brand=None, product=swimsuit, country="FR", cost="0.00")
 
-    with django_assert_num_queries(5):
-        logistics = products_logistics(
-            type(plain).objects.select_related("category").filter(id__in=[plain.id, swimsuit.id])
+    with django_assert_num_queries(4):  # products, the category tree, brands, rates
+        rules = ProductRulesLoader().load(
+            type(plain).objects.filter(id__in=[plain.id, swimsuit.id]), stamps=False
         )
 
-    assert logistics[plain.id]["returns_policy"] == brand.returns_policy
-    assert logistics[swimsuit.id]["returns_policy"] == final_sale
-    assert {c: r.cost for c, r in logistics[plain.id]["shipping"].items()} == {
+    assert rules[plain.id].returns_policy == brand.returns_policy
+    assert rules[swimsuit.id].returns_policy == final_sale
+    assert {c: r.cost for c, r in rules[plain.id].shipping.items()} == {
         "FR": Decimal("4.95"), "PL": Decimal("7.00")}
-    assert {c: r.cost for c, r in logistics[swimsuit.id]["shipping"].items()} == {
+    assert {c: r.cost for c, r in rules[swimsuit.id].shipping.items()} == {
         "FR": Decimal("0.00"), "PL": Decimal("7.00")}

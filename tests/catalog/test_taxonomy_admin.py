@@ -2,8 +2,8 @@
 import pytest
 from django.urls import reverse
 
+from catalog.loaders import ProductRulesLoader
 from catalog.models import Category, Product, ShippingRate
-from catalog.selectors import products_logistics
 from tests import factories
 from tests.forms import add_inline_row, errors_of, form_data
 
@@ -79,8 +79,8 @@ def test_shipping_override_on_a_branch_applies_to_every_brand_below_it(admin_cli
 
     rate = ShippingRate.objects.get(category=outerwear)
     assert rate.brand is None
-    logistics = products_logistics(Product.objects.select_related("category").filter(category=coats))
-    assert [str(x["shipping"]["FR"].cost) for x in logistics.values()] == ["12.00", "12.00"]
+    rules = ProductRulesLoader().load(Product.objects.filter(category=coats))
+    assert [str(x.shipping["FR"].cost) for x in rules.values()] == ["12.00", "12.00"]
 
 
 def test_a_market_listed_twice_on_a_branch_is_refused(admin_client):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import Category, Channel, ProductCompleteness, ShippingRate
+from catalog.models import Brand, Category, Channel, ProductCompleteness, ShippingRate
 from catalog.services.completeness import completeness_for, completeness_recompute
 from catalog.models import ProductVideo, SocialImage
 from tests import factories
@@ -135,9 +135,19 @@ def test_optional_fields_when_a_channel_requires_them(channel):
     assert codes_of(product, channel) == []
 
 
-def test_returns_always_resolves_to_the_brand_default(channel, complete_product):
+def test_returns_resolves_to_the_brand_default(channel, complete_product):
     assert complete_product.returns_policy is None
     assert not [c for c in codes_of(complete_product, channel) if c.startswith("returns")]
+
+
+def test_no_returns_policy_at_product_category_or_brand_is_incomplete(channel, complete_product):
+    Brand.objects.filter(pk=complete_product.brand_id).update(returns_policy=None)
+    assert codes_of(complete_product, channel) == ["returns.missing"]
+
+    department = Category.objects.get_parent(complete_product.category)
+    department.returns_policy = factories.ReturnsPolicyFactory(name="Outlet: 14 days", days=14)
+    department.save()
+    assert codes_of(complete_product, channel) == []
 
 
 def test_profile_inheritance_lets_a_category_waive_a_field(channel, profile_without):

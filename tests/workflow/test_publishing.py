@@ -3,8 +3,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from catalog.models import ProductSnapshot
+from catalog.models import Brand, Category, Product, ProductSnapshot, ShippingRate
+from catalog.services.completeness import completeness_for
 from catalog.services.publishing import (
     product_for_publishing,
     snapshot_payload,
@@ -81,17 +83,19 @@ def test_payload_is_built_in_a_constant_number_of_queries(screens, django_assert
         for size in ("S", "L", "XL"):
             factories.VariantFactory(colour=colour, size_label=size)
 
+    now = timezone.now()
+
     def count(product):
         with CaptureQueriesContext(connection) as ctx:
             full = product_for_publishing(product.pk, [screens])
             for locale in screens.locales:
-                snapshot_payload(full, screens, locale)
+                snapshot_payload(full, screens, locale, version=1, published_at=now)
         return len(ctx.captured_queries)
 
     assert count(small) == count(big)
     with django_assert_max_num_queries(14):
         full = product_for_publishing(big.pk, [screens])
-        snapshot_payload(full, screens, "fr")
+        snapshot_payload(full, screens, "fr", version=1, published_at=now)
 
 
 def test_later_edits_never_change_a_published_snapshot(screens):
@@ -184,3 +188,42 @@ def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, se
     rendition = Rendition.objects.filter(spec="fill-80x100|format-webp").first()
     assert f"https://pim.example.com{rendition.url}" in urls
     assert all(url.startswith(f"https://pim.example.com{settings.MEDIA_URL}") for url in urls)
+
+
+def test_completeness_and_the_snapshot_agree_on_returns_and_shipping(screens):
+    """Both read catalog.loaders: product > nearest category > brand, for returns and shipping."""
+    screens.markets = ["FR", "DE"]
+    screens.required_fields = [*screens.required_fields, "returns", "shipping"]
+    screens.save()
+    product = make_complete_product(photos=1)  # the brand: 30 days, FR at 4.95
+
+    def both():
+        failing = {code for row in completeness_for(product, screens)
+                   for code in row.failure_codes}
+        payload = snapshot_payload(product_for_publishing(product.pk, [screens]), screens, "en",
+                                   version=1, published_at=timezone.now())
+        returns = payload["returns"] and payload["returns"]["days"]
+        shipping = {rate["country"]: rate["cost"] for rate in payload["shipping"]}
+        return failing, returns, shipping
+
+    assert both() == ({"shipping.market_missing"}, 30, {"FR": "4.95"})
+
+    department = factories.CategoryFactory(name="Outlet")
+    leaf = factories.CategoryFactory(name="Dresses", parent=department)
+    department.returns_policy = factories.ReturnsPolicyFactory(name="Outlet", days=14)
+    department.save()
+    ShippingRate.objects.create(category=department, country="DE", cost="6.00", currency="EUR",
+                                min_days=3, max_days=5)
+    Product.objects.filter(pk=product.pk).update(category=leaf)
+    assert both() == (set(), 14, {"FR": "4.95", "DE": "6.00"})
+
+    own = factories.ReturnsPolicyFactory(name="Exchange only", days=7, free=False)
+    Product.objects.filter(pk=product.pk).update(returns_policy=own)
+    ShippingRate.objects.create(product=product, country="FR", cost="0.00", currency="EUR",
+                                min_days=1, max_days=2)
+    assert both() == (set(), 7, {"FR": "0.00", "DE": "6.00"})
+
+    Product.objects.filter(pk=product.pk).update(returns_policy=None)
+    Category.objects.filter(pk=department.pk).update(returns_policy=None)
+    Brand.objects.filter(pk=product.brand_id).update(returns_policy=None)
+    assert both() == ({"returns.missing"}, None, {"FR": "0.00", "DE": "6.00"})

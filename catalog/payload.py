@@ -1,0 +1,288 @@
+"""The published payload, the API's contract (DOMAIN section 7), defined once.
+
+These DRF output serializers both build the frozen JSON of a snapshot (`snapshot_payload`,
+from a product loaded by `catalog.services.publishing.product_for_publishing`) and document
+it: `api.v1.serializers` re-exports `ProductSerializer` for the OpenAPI schema. The context
+carries the channel, the locale, the version and the publication time.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from decimal import Decimal
+
+from modeltranslation.utils import build_localized_fieldname
+from rest_framework import serializers
+
+from catalog.models import Channel, Product, SizeChartRow
+from media.renditions.specs import canonical_spec, parse_spec
+from media.selectors import public_url
+
+SOURCE_LOCALE = "en"
+
+
+def _text(obj, field: str, locale: str) -> str:
+    """The field in `locale`, or the English source where it has no translation yet."""
+    value = getattr(obj, build_localized_fieldname(field, locale), None)
+    if value in (None, ""):
+        value = getattr(obj, build_localized_fieldname(field, SOURCE_LOCALE), None)
+    return value or ""
+
+
+class LocalizedText(serializers.CharField):
+    """A translated field of the object in the context's locale (the English where missing)."""
+
+    def __init__(self, field: str, **kwargs):
+        self.text_field = field
+        super().__init__(allow_blank=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance  # the text is chosen by locale, from the whole object
+
+    def to_representation(self, obj):
+        return _text(obj, self.text_field, self.context["locale"])
+
+
+class Number(serializers.FloatField):
+    """A decimal as a JSON number: an integer when it has no fraction (100, not 100.0)."""
+
+    def to_representation(self, value: Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+class OptionalChoice(serializers.CharField):
+    """A choice or short text left blank is published as null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class FromContext:
+    """A value of the context (the version, the publication time), not of the product."""
+
+    def get_attribute(self, instance):
+        return self.context[self.field_name]
+
+
+class Version(FromContext, serializers.IntegerField):
+    pass
+
+
+class PublishedAt(FromContext, serializers.DateTimeField):
+    def to_representation(self, value: datetime):
+        return value.isoformat()
+
+
+class MediaURL(serializers.CharField):
+    """A media URL as a channel fetches it: absolute against PIM_PUBLIC_URL."""
+
+    def to_representation(self, value):
+        return public_url(value)
+
+
+class Renditions(serializers.DictField):
+    """An asset's renditions in the channel's specs: spec as the channel names it → URL."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Rendition spec → URL, the channel's specs only.")
+        super().__init__(child=serializers.CharField(), **kwargs)
+
+    def to_representation(self, asset):
+        by_spec = {r.spec: r for r in asset.renditions.all()}
+        return {spec: public_url(by_spec[canonical_spec(spec)].url)
+                for spec in self.context["channel"].renditions if canonical_spec(spec) in by_spec}
+
+
+class SocialRenditions(Renditions):
+    """The crops a channel gets of a social image, in the output formats it asks for."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", help_text="Crop spec → URL.", **kwargs)
+
+    def to_representation(self, image):
+        channel: Channel = self.context["channel"]
+        formats = sorted({parse_spec(s).format.format for s in channel.renditions
+                          if parse_spec(s).format})
+        crops = [canonical_spec(spec) for spec in
+                 ([f"{image.spec}|format-{fmt}" for fmt in formats] or [image.spec])]
+        by_spec = {r.spec: public_url(r.url) for r in image.asset.renditions.all()}
+        return {spec: by_spec[spec] for spec in crops if spec in by_spec}
+
+
+class VariantSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    gtin = serializers.CharField()
+    size = serializers.CharField(source="size_label")
+
+
+class PhotoSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    alt = LocalizedText("alt_text")
+    renditions = Renditions(source="asset")
+
+
+class ColourSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = LocalizedText("name")
+    photos = PhotoSerializer(many=True)
+    variants = VariantSerializer(many=True)
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="category_id")
+    path = serializers.ListField(child=LocalizedText("name"), source="publishing_rules.ancestors",
+                                 help_text="Names, root first.")
+
+
+class CompositionLineSerializer(serializers.Serializer):
+    part = serializers.CharField(help_text="shell, lining, trim…")
+    fibre = serializers.CharField()
+    percentage = Number()
+
+
+class FitSerializer(serializers.Serializer):
+    type = OptionalChoice(source="fit_type")
+    description = LocalizedText("fit_description")
+    model_height_cm = serializers.IntegerField(allow_null=True)
+    model_size = OptionalChoice()
+
+
+class Measurements(serializers.DictField):
+    def __init__(self, **kwargs):
+        super().__init__(child=Number(), source="*",
+                         help_text="chest, waist, hips, length, inseam, foot_length: cm.", **kwargs)
+
+    def to_representation(self, row: SizeChartRow):
+        return {name.removesuffix("_cm"): self.child.to_representation(getattr(row, name))
+                for name in SizeChartRow.MEASUREMENTS if getattr(row, name) is not None}
+
+
+class SizeChartRowSerializer(serializers.Serializer):
+    size = serializers.CharField(source="size_label")
+    eu = OptionalChoice()
+    it = OptionalChoice()
+    fr = OptionalChoice()
+    uk = OptionalChoice()
+    us = OptionalChoice()
+    jp = OptionalChoice()
+    measurements_cm = Measurements()
+
+
+class SizeChartSerializer(serializers.Serializer):
+    basis = serializers.CharField(source="size_chart_basis",
+                                  help_text="body or garment measurements")
+    advice = LocalizedText("size_advice")
+    rows = SizeChartRowSerializer(many=True, source="size_chart_rows")
+
+
+class CareSymbolsSerializer(serializers.Serializer):
+    """ISO 3758: one symbol per group at most."""
+
+    washing = OptionalChoice(source="care_washing")
+    bleaching = OptionalChoice(source="care_bleaching")
+    drying = OptionalChoice(source="care_drying")
+    ironing = OptionalChoice(source="care_ironing")
+    professional = OptionalChoice(source="care_professional")
+
+
+class CareSerializer(serializers.Serializer):
+    symbols = CareSymbolsSerializer(source="*")
+    text = LocalizedText("care_text")
+
+
+class ReturnsSerializer(serializers.Serializer):
+    returnable = serializers.BooleanField()
+    days = serializers.IntegerField(allow_null=True)
+    free = serializers.BooleanField()
+    conditions = LocalizedText("conditions")
+
+
+class ShippingSerializer(serializers.Serializer):
+    country = serializers.CharField(source="country.code")
+    cost = serializers.CharField(help_text="A decimal, as a string.")
+    currency = serializers.CharField()
+    min_days = serializers.IntegerField()
+    max_days = serializers.IntegerField()
+
+
+class ChannelShipping(serializers.ListSerializer):
+    """The rate that applies in each market of the channel, in the channel's order."""
+
+    def get_attribute(self, product: Product):
+        rates = product.publishing_rules.shipping
+        return [rates[market] for market in self.context["channel"].markets if market in rates]
+
+
+class PosterSerializer(serializers.Serializer):
+    renditions = Renditions(source="*")
+
+
+class VideoSerializer(serializers.Serializer):
+    url = MediaURL(source="video.file.url")
+    mime_type = serializers.CharField(source="video.mime_type")
+    poster = PosterSerializer()
+
+
+class SocialImageSerializer(serializers.Serializer):
+    ratio = serializers.CharField(help_text="1x1, 4x5 or 9x16")
+    alt = LocalizedText("alt_text")
+    renditions = SocialRenditions()
+
+
+class RatingsSerializer(serializers.Serializer):
+    average = Number(source="rating_average")
+    count = serializers.IntegerField(source="rating_count")
+
+    def get_attribute(self, product: Product):
+        return product if product.rating_average is not None else None
+
+
+class ProductSerializer(serializers.Serializer):
+    """The published snapshot of a product in one locale (DOMAIN section 7)."""
+
+    style_code = serializers.CharField()
+    name = LocalizedText("name")
+    brand = CodeNameSerializer()
+    season = CodeNameSerializer()
+    category = CategoryRefSerializer(source="*")
+    colours = ColourSerializer(many=True)
+    composition = CompositionLineSerializer(many=True, source="composition_lines")
+    material_text = LocalizedText("material_text")
+    fit = FitSerializer(source="*")
+    size_chart = SizeChartSerializer(source="*")
+    description_html = LocalizedText("description", help_text="Sanitised HTML.")
+    care = CareSerializer(source="*")
+    returns = ReturnsSerializer(source="publishing_rules.returns_policy", allow_null=True,
+                                help_text="Null when no returns policy applies.")
+    shipping = ChannelShipping(child=ShippingSerializer(),
+                               help_text="The channel's markets that have a rate.")
+    video = VideoSerializer(source="publishing_video", allow_null=True)
+    social_images = SocialImageSerializer(many=True)
+    ratings = RatingsSerializer(allow_null=True)
+    published_at = PublishedAt()
+    version = Version(help_text="Goes up at each approval.")
+
+
+_bound = threading.local()
+
+
+def snapshot_payload(product: Product, channel: Channel, locale: str, *, version: int,
+                     published_at: datetime) -> dict:
+    """The JSON a channel serves for a product in a locale, from `product_for_publishing`."""
+    # Binding a serializer's field tree (DRF deep-copies every declared field) costs several
+    # times the rendering, and approval renders a payload per channel and locale: each thread
+    # binds one serializer and renders every payload with it, its context updated per call.
+    serializer = getattr(_bound, "serializer", None)
+    if serializer is None:
+        serializer = _bound.serializer = ProductSerializer(context={})
+    serializer.context.update(channel=channel, locale=locale, version=version,
+                              published_at=published_at)
+    return serializer.to_representation(product)
