@@ -15,7 +15,8 @@ from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
 from catalog.models import Channel, Product, SizeChartRow
-from media.renditions.specs import canonical_spec, parse_spec
+from catalog.services.renditions import social_crop_specs
+from media.renditions.specs import canonical_spec
 from media.selectors import public_url
 
 SOURCE_LOCALE = "en"
@@ -103,11 +104,7 @@ class SocialRenditions(Renditions):
         super().__init__(source="*", help_text="Crop spec → URL.", **kwargs)
 
     def to_representation(self, image):
-        channel: Channel = self.context["channel"]
-        formats = sorted({parse_spec(s).format.format for s in channel.renditions
-                          if parse_spec(s).format})
-        crops = [canonical_spec(spec) for spec in
-                 ([f"{image.spec}|format-{fmt}" for fmt in formats] or [image.spec])]
+        crops = social_crop_specs(image, self.context["channel"].renditions)
         by_spec = {r.spec: public_url(r.url) for r in image.asset.renditions.all()}
         return {spec: by_spec[spec] for spec in crops if spec in by_spec}
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jsonschema import Draft202012Validator
 
 from catalog.models import Channel
-from media.services import social_image_add, video_set
+from catalog.services.photos import social_image_add, video_set
 from tests import factories
 from tests.media.builders import video
 from tests.workflow.conftest import jpeg_file, make_complete_product
@@ -82,7 +82,8 @@ def _product_validator(client):
     return Draft202012Validator(document)
 
 
-def test_a_published_full_product_validates_against_the_documented_product(client, api, webshop):
+def test_a_published_full_product_validates_against_the_documented_product(client, api, webshop,
+                                                                             on_commit):
     """catalog.payload builds the snapshot and documents it: the two cannot drift."""
     Channel.objects.filter(pk=webshop.pk).update(
         markets=["FR"], renditions=["fill-80x100|format-webp"])
@@ -91,9 +92,10 @@ def test_a_published_full_product_validates_against_the_documented_product(clien
     factories.CompositionLineFactory(product=product, part="lining", fibre="cotton",
                                      percentage=Decimal("99.5"))
     factories.SizeChartRowFactory(product=product, size_label="L", waist_cm=Decimal("70.5"))
-    video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
-              poster_file=jpeg_file("poster.jpg"))
-    social_image_add(product=product, ratio="4x5", file=jpeg_file("social.jpg"))
+    with on_commit():  # their renditions are made once the upload commits
+        video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+                  poster_file=jpeg_file("poster.jpg"))
+        social_image_add(product=product, ratio="4x5", file=jpeg_file("social.jpg"))
     publish(product, webshop)
 
     body = api.get(f"/api/v1/channels/webshop/products/{product.style_code}/?locale=fr").json()

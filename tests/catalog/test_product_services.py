@@ -95,7 +95,7 @@ def test_every_problem_is_refused_at_once_with_its_path(dress):
     assert paths["size_chart.0"] == [
         "Give the size in at least one size system (EU, IT, FR, UK, US, JP)."]
     assert paths["shipping.1.country"] == ["Germany is listed twice: give each market one rate."]
-    assert paths["shipping.1"] == ["Minimum delivery days cannot exceed the maximum."]
+    assert paths["shipping.1.max_days"] == ["Minimum delivery days cannot exceed the maximum."]
     # Nothing was written.
     dress.refresh_from_db()
     assert (dress.version, dress.style_code) == (1, "WD-24-0193")
