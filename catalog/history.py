@@ -23,8 +23,11 @@ from catalog.models import (
     CompositionLine,
     Product,
     ProductPhoto,
+    ProductVideo,
     ShippingRate,
     SizeChartRow,
+    SocialImage,
+    SocialRatio,
     Variant,
 )
 from catalog.models.choices import CompositionPart, Fibre
@@ -89,6 +92,10 @@ def product_history(product: Product) -> list[HistoryEntry]:
          lambda v: f"Shipping override {v['country']}"),
         (ProductPhoto, _records(ProductPhoto.history.filter(colour_id__in=colour_ids)),
          lambda v: f"Photo {v['position']} of {colour_labels.get(v['colour_id'], v['colour_id'])}"),
+        (ProductVideo, _records(ProductVideo.history.filter(product_id=product.pk)),
+         lambda v: "Video"),
+        (SocialImage, _records(SocialImage.history.filter(product_id=product.pk)),
+         lambda v: f"Social image {SocialRatio(v['ratio']).label}"),
     ]
     fields_of = {model: _shown_fields(model) for model, _, _ in sources}
     names = _related_names(

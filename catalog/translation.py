@@ -2,7 +2,15 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from .models import Category, Colour, Product, ProductPhoto, ReturnsPolicy, SocialImage
+from .models import (
+    Category,
+    Colour,
+    Product,
+    ProductPhoto,
+    ProductVideo,
+    ReturnsPolicy,
+    SocialImage,
+)
 
 # Product fields whose translations completeness tracks; order is the admin's.
 PRODUCT_TRANSLATED_FIELDS = (
@@ -56,3 +64,5 @@ register_history(Colour, app="catalog")
 register_history(Category, app="catalog")
 # The photos' history table kept its name from the media app, where the model used to live.
 register_history(ProductPhoto, app="catalog", table_name="media_historicalproductphoto")
+register_history(ProductVideo, app="catalog")
+register_history(SocialImage, app="catalog")

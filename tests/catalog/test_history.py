@@ -1,11 +1,13 @@
 """A product's history: its own changes and its inlines', readable, in a fixed number of queries."""
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalog.history import FieldChange, product_history
 from catalog.models import ShippingRate
-from catalog.services.photos import photo_add, photo_update
+from catalog.services.photos import photo_add, photo_update, social_image_add, video_set
 from tests import factories
+from tests.media import builders
 from tests.workflow.conftest import jpeg_file
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,13 @@ def edited_product(user, *, style_code="WD-25-0001", sku="WD-RED", sizes=("M",))
     as_user(rate, user)
     photo = photo_add(colour=colour, file=jpeg_file("red.jpg"), user=user)
     photo_update(photo=photo, role="back", user=user)
+    video = video_set(product=product, video_file=SimpleUploadedFile("clip.mp4", builders.video()),
+                      poster_file=jpeg_file("poster.jpg"), user=user)
+    video.poster = photo.asset
+    as_user(video, user)
+    social = social_image_add(product=product, ratio="4x5", asset=photo.asset, user=user)
+    social.focal_x = 30
+    as_user(social, user)
     return product
 
 
@@ -98,6 +107,11 @@ def test_history_lists_every_change_of_the_product_and_its_inlines(marta):
     photo = entry(entries, "Photo 1 of Red (RED)", "changed")
     assert photo.changes == [FieldChange("Role", "Front", "Back")] and photo.user == "Marta Nowak"
     assert "red.jpg" in {c.new for c in entry(entries, "Photo 1 of Red (RED)", "created").changes}
+    assert entry(entries, "Video", "changed").changes == [
+        FieldChange("Poster", "poster.jpg", "red.jpg")]
+    assert FieldChange("Video", None, "clip.mp4") in entry(entries, "Video", "created").changes
+    assert entry(entries, "Social image 4:5 (portrait feed)", "changed").changes == [
+        FieldChange("Focal point x (%)", "50", "30")]
     assert all(e.changes for e in entries if e.action != "deleted")
 
 
@@ -112,7 +126,8 @@ def test_deleted_rows_are_listed_as_deleted(marta):
 
 def test_history_is_read_in_a_fixed_number_of_queries(marta, django_assert_max_num_queries):
     few = edited_product(marta)
-    with django_assert_max_num_queries(12) as small:
+    # One query per history table (nine), the users with them, and the related names.
+    with django_assert_max_num_queries(14) as small:
         shown = len(product_history(few))
     assert shown > 10
     many = edited_product(marta, style_code="WD-25-0002", sku="WD-BIG",
