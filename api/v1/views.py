@@ -16,7 +16,6 @@ from api.exceptions import BadRequest, NotFound
 from api.pagination import (
     decode_cursor,
     encode_cursor,
-    max_page_size,
     parse_page_size,
     parse_updated_since,
 )

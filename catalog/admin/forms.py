@@ -2,7 +2,7 @@ import re
 from collections import defaultdict
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from catalog.models import ContentField
@@ -50,10 +50,7 @@ class OneRatePerMarketMixin:
         try:
             shipping_rates_check(rates=[form.instance for form in rows], path=())
         except ContentError as error:
-            for path, errors in error.error_dict.items():
-                index, _, field = path.partition(".")
-                content_error_show(rows[int(index)], ContentError({field or NON_FIELD_ERRORS:
-                                                                  errors}))
+            rows_show_errors(error, rows)
 
 
 class ShippingRateFormSet(OneRatePerMarketMixin, forms.BaseInlineFormSet):
@@ -88,18 +85,29 @@ def inline_changes_note(formset) -> None:
                                if f.instance.pk and formset._should_delete_form(f)]
 
 
+def rows_show_errors(error: ValidationError, rows, *, prefix: str = "", field_for=None) -> list:
+    """Put a refusal's messages on the rows its paths name (``[<prefix>.]<i>[.<field>]`` on
+    ``rows[i]``, on that field where the form has it); return the errors that name no row.
+    ``field_for(form, name)`` may rename a path's field to the form's own."""
+    rest = []
+    head = prefix.split(".") if prefix else []
+    for path, errors in error.error_dict.items():
+        parts = path.split(".")
+        index = parts[len(head)] if parts[:len(head)] == head and len(parts) > len(head) else ""
+        if not (index.isdigit() and int(index) < len(rows)):
+            rest.extend(errors)
+            continue
+        form, name = rows[int(index)], ".".join(parts[len(head) + 1:]) or None
+        if field_for:
+            name = field_for(form, name)
+        form.add_error(name if name in form.fields else None, errors)
+    return rest
+
+
 def content_errors_show(formset, error: ValidationError, forms) -> None:
     """Show a refusal keyed by row paths (``"2.size_label"``, as the domain's checks give it)
     on the rows of `forms` and their fields; what names no row is raised for the formset."""
-    rest = []
-    for path, errors in error.error_dict.items():
-        index, _, name = path.partition(".")
-        if index.isdigit() and int(index) < len(forms):
-            form = forms[int(index)]
-            form.add_error(name if name in form.fields else None, errors)
-        else:
-            rest.extend(errors)
-    if rest:
+    if rest := rows_show_errors(error, forms):
         raise ValidationError(rest)
 
 

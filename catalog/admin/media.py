@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from modeltranslation.admin import TranslationInlineModelAdmin
 from modeltranslation.utils import build_localized_fieldname
 
+from catalog.admin.forms import rows_show_errors
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from catalog.selectors import cover_thumbnail_url, products_with_cover
 from catalog.services.errors import ContentError
@@ -58,22 +59,9 @@ def _alt_texts(form) -> dict[str, str] | None:
     return texts or None
 
 
-def rows_show_error(error: ContentError, rows: list, prefix: str) -> list[str]:
-    """Put a service's refusal on the rows it names (``<prefix>.<i>.<field>`` on ``rows[i]``);
-    return the messages about the rows as a whole, for the formset."""
-    left = []
-    for where, texts in error.paths.items():
-        parts = where.split(".")
-        if len(parts) < 2 or parts[0] != prefix or not parts[1].isdigit() or int(parts[1]) >= len(rows):
-            left += texts
-            continue
-        form = rows[int(parts[1])]
-        field = parts[2] if len(parts) > 2 else None
-        if field == "asset" and form.cleaned_data.get("upload"):
-            field = "upload"  # the image came as an upload on this row
-        for text in texts:
-            form.add_error(field if field in form.fields else None, text)
-    return left
+def _upload_field(form, name):
+    """A refused image that came as an upload on its row is shown at the upload."""
+    return "upload" if name == "asset" and form.cleaned_data.get("upload") else name
 
 
 def _live_forms(formset) -> list:
@@ -191,7 +179,7 @@ class PhotoFormSet(ServiceFormSet):
         try:
             colour_photos_check(colour=self.instance, images=[f.image_sha256() for f in rows])
         except ContentError as error:
-            if left := rows_show_error(error, rows, "photos"):
+            if left := rows_show_errors(error, rows, prefix="photos", field_for=_upload_field):
                 raise ValidationError(left) from None
 
     def add(self, form):
