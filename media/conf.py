@@ -7,6 +7,9 @@ DEFAULTS = {
     # Largest single upload (videos included), and largest zip of a shoot, in bytes.
     "MEDIA_MAX_UPLOAD_BYTES": 500 * 1024 * 1024,
     "MEDIA_MAX_ZIP_BYTES": 4 * 1024 * 1024 * 1024,
+    # A zip member may expand at most this many times its compressed size (photos hardly
+    # compress; a member that does is a zip bomb). Members under 1 MB are not held to it.
+    "MEDIA_MAX_ZIP_RATIO": 200,
     # Videos: at most this many pixels a frame (4096x4096) and this long; checking decodes
     # every frame for up to MEDIA_VIDEO_CHECK_SECONDS, then the last keyframe's run.
     "MEDIA_MAX_VIDEO_PIXELS": 4096 * 4096,

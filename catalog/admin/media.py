@@ -423,7 +423,7 @@ class ShootImportAssetAdmin(AssetAdmin):
             try:
                 files = uploaded_shoot_files(form.cleaned_data["files"])
             except (ValidationError, OSError) as exc:  # e.g. a damaged zip
-                form.add_error("files", f"The archive could not be read: {exc}")
+                form.add_error("files", " ".join(getattr(exc, "messages", [str(exc)])))
             else:
                 report = photos_import(files=files, user=request.user)
                 level = messages.WARNING if report.refused else messages.SUCCESS

@@ -7,11 +7,12 @@ refused file leaves nothing behind.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from media import conf as media_settings
 from .errors import ContentError
 from .photos import default_role, photo_add
 
+logger = logging.getLogger(__name__)
+
 NAME_CONVENTION = "<style code>_<colour code>_<nn>.<ext>"
 _JUNK = {".ds_store", "thumbs.db", "desktop.ini"}
 
@@ -32,7 +35,7 @@ ShootFile = tuple[str, Callable[[], bytes]]  # (name, read the bytes)
 @dataclass
 class ImportLine:
     filename: str
-    status: str  # placed, skipped, refused
+    status: str  # placed, skipped (already there), refused, ignored (system files)
     message: str = ""
     style_code: str = ""
     colour_code: str = ""
@@ -65,9 +68,13 @@ class ImportReport:
     def refused(self) -> list[ImportLine]:
         return self._with("refused")
 
+    @property
+    def ignored(self) -> list[ImportLine]:
+        return self._with("ignored")
+
     def summary(self) -> str:
         return (f"{len(self.placed)} placed, {len(self.skipped)} already there, "
-                f"{len(self.refused)} refused")
+                f"{len(self.refused)} refused, {len(self.ignored)} ignored")
 
     def as_text(self) -> str:
         rows = [self.summary()]
@@ -91,46 +98,117 @@ def parse_shoot_name(filename: str) -> tuple[str, str, int] | None:
 
 
 # ----------------------------------------------------------------------------- sources
-def _is_junk(name: str) -> bool:
-    base = os.path.basename(name)
-    return (not base or base.startswith(".") or base.lower() in _JUNK
-            or "__MACOSX/" in name.replace("\\", "/"))
+# A source lists every file with its path in the folder or archive, and reads it only when
+# asked, so that a shoot is held in memory one file at a time. Reading refuses (ValidationError)
+# a file over the limits or damaged; ``photos_import`` reports it and goes on with the rest.
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+_RATIO_FLOOR = 2**20  # members that expand to less than this are not held to the ratio
 
 
-def shoot_files_from_zip(fp) -> Iterator[ShootFile]:
-    limit = media_settings.get("MEDIA_MAX_UPLOAD_BYTES")
-    archive = zipfile.ZipFile(fp)
-    for info in archive.infolist():
-        if info.is_dir() or _is_junk(info.filename):
-            continue
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size:,} bytes"
 
-        def read(info=info) -> bytes:
-            if info.file_size > limit:
-                raise ValidationError(f"The file is {info.file_size // 2**20} MB; the limit is "
-                                      f"{limit // 2**20} MB.", code="too_large")
+
+def _too_large(limit: int) -> ValidationError:
+    return ValidationError(f"The file is larger than the limit of {_mb(limit)}.",
+                           code="too_large")
+
+
+def _too_much(limit: int) -> ValidationError:
+    return ValidationError(f"The archive's files add up to more than the limit of {_mb(limit)}; "
+                           "this file is not read.", code="archive_too_large")
+
+
+def _bomb(ratio: int) -> ValidationError:
+    return ValidationError(f"The file expands more than {ratio} times its compressed size "
+                           "(a zip bomb?); it is not read.", code="zip_bomb")
+
+
+def _archive_error(name: str, reason: str) -> ValidationError:
+    return ValidationError(f"{name} could not be read as a zip archive ({reason}); it may be "
+                           "truncated or damaged. Nothing was imported from it.",
+                           code="bad_archive")
+
+
+def shoot_files_from_zip(fp, name: str = "The archive") -> list[ShootFile]:
+    """The files of a zip archive; an archive that cannot be opened is refused as a whole.
+
+    Each member is read alone, at most as many bytes as the limits allow (the upload limit,
+    what is left of MEDIA_MAX_ZIP_BYTES, MEDIA_MAX_ZIP_RATIO times its compressed size) plus
+    one, whatever sizes its headers declare: a bomb is refused before it inflates.
+    """
+    max_file = media_settings.get("MEDIA_MAX_UPLOAD_BYTES")
+    max_total = media_settings.get("MEDIA_MAX_ZIP_BYTES")
+    max_ratio = media_settings.get("MEDIA_MAX_ZIP_RATIO")
+    try:
+        archive = zipfile.ZipFile(fp)
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    except Exception as exc:  # BadZipFile, OSError, EOFError, ValueError...: damaged
+        raise _archive_error(name, str(exc).rstrip(".") or type(exc).__name__) from exc
+    left = [max_total]  # of the total, for the members still to read
+
+    def over(size: int) -> ValidationError:
+        return (_too_large(max_file) if size > max_file else
+                _too_much(max_total) if size > left[0] else _bomb(max_ratio))
+
+    def read(info: zipfile.ZipInfo) -> bytes:
+        if info.flag_bits & 0x1:
+            raise ValidationError("The file is encrypted; zip the shoot without a password.",
+                                  code="encrypted")
+        if info.compress_type not in _ZIP_METHODS:
+            raise ValidationError(f"The file is compressed with a method the import cannot "
+                                  f"read (method {info.compress_type}); zip the shoot again "
+                                  "with standard compression.", code="zip_method")
+        cap = min(max_file, left[0], max(max_ratio * info.compress_size, _RATIO_FLOOR))
+        if info.file_size > cap:  # as declared; the read below does not trust it
+            raise over(info.file_size)
+        buffer = io.BytesIO()
+        try:  # in small reads: zipfile inflates as much as each read asks, whatever the header
             with archive.open(info) as member:
-                data = member.read(limit + 1)  # never trust the size the zip declares
-            if len(data) > limit:
-                raise ValidationError("The file is larger than the upload limit.",
-                                      code="too_large")
-            return data
+                while buffer.tell() <= cap and (chunk := member.read(min(2**16, cap + 1))):
+                    buffer.write(chunk)
+        except Exception as exc:  # bad CRC, truncated data, false sizes, zlib errors...
+            raise ValidationError(f"The file is damaged in the archive ({exc}).",
+                                  code="damaged") from exc
+        data = buffer.getvalue()
+        if len(data) > cap:
+            raise over(len(data))
+        if len(data) != info.file_size:
+            raise ValidationError(f"The file is damaged in the archive (it holds {len(data):,} "
+                                  f"bytes, its header says {info.file_size:,}).", code="damaged")
+        left[0] -= len(data)
+        return data
 
-        yield os.path.basename(info.filename), read
+    return [(info.filename, lambda info=info: read(info)) for info in infos]
 
 
-def shoot_files_from_folder(path: str | Path) -> Iterator[ShootFile]:
-    for file in sorted(Path(path).rglob("*")):
-        if file.is_file() and not _is_junk(str(file.relative_to(path))):
-            yield file.name, file.read_bytes
+def _read_file(file: Path) -> bytes:
+    limit = media_settings.get("MEDIA_MAX_UPLOAD_BYTES")
+    with file.open("rb") as fp:
+        data = fp.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data
+
+
+def shoot_files_from_folder(path: str | Path) -> list[ShootFile]:
+    return [(str(file.relative_to(path)), lambda file=file: _read_file(file))
+            for file in sorted(Path(path).rglob("*")) if file.is_file()]
+
+
+def _is_zip(name: str, head: bytes) -> bool:
+    return head.startswith(b"PK") or name.lower().endswith(".zip")
 
 
 def shoot_files(path: str | Path) -> list[ShootFile]:
     """The files of a shoot: a folder (searched recursively) or a zip archive."""
     path = Path(path)
     if path.is_dir():
-        return list(shoot_files_from_folder(path))
-    if zipfile.is_zipfile(path):
-        return list(shoot_files_from_zip(open(path, "rb")))  # noqa: SIM115 (read lazily)
+        return shoot_files_from_folder(path)
+    with path.open("rb") as fp:
+        head = fp.read(4)
+    if _is_zip(path.name, head):
+        return shoot_files_from_zip(path.open("rb"), name=path.name)  # open: read lazily
     raise ValidationError(f"{path} is neither a folder nor a zip archive.", code="not_a_shoot")
 
 
@@ -141,11 +219,29 @@ def uploaded_shoot_files(uploads: Iterable) -> list[ShootFile]:
         upload.seek(0)
         head = upload.read(4)
         upload.seek(0)
-        if head == b"PK\x03\x04":
-            files += shoot_files_from_zip(upload)
+        if _is_zip(upload.name, head):
+            files += shoot_files_from_zip(upload, name=os.path.basename(upload.name))
         else:
             files.append((os.path.basename(upload.name), upload.read))
     return files
+
+
+def _shoot_name(path: str) -> tuple[str, str, str]:
+    """The name a file is imported under, and why it is not imported ("" if it is).
+
+    Backslashes count as folder separators (zips made on Windows); a path climbing out of its
+    folder is refused, system files are ignored.
+    """
+    parts = path.replace("\\", "/").split("/")
+    base = parts[-1]
+    if ".." in parts:
+        return path, "refused", ("The path climbs out of the archive's folder (“..”); the file "
+                                 "is not imported.")
+    if "__MACOSX" in parts:
+        return base or path, "ignored", "macOS resource data (__MACOSX), not a photo."
+    if base.startswith(".") or base.lower() in _JUNK:
+        return base, "ignored", "A system file, not a photo."
+    return base, "", ""
 
 
 # ----------------------------------------------------------------------------- service
@@ -160,7 +256,11 @@ def photos_import(*, files: Iterable[ShootFile], user=None,
             progress(line)
 
     groups: dict[tuple[str, str], list[tuple[int, str, Callable[[], bytes]]]] = defaultdict(list)
-    for name, read in files:
+    for path, read in files:
+        name, status, reason = _shoot_name(path)
+        if status:
+            record(ImportLine(name, status, reason))
+            continue
         parsed = parse_shoot_name(name)
         if parsed is None:
             record(ImportLine(name, "refused", f"The name does not follow {NAME_CONVENTION}, "
@@ -200,10 +300,13 @@ def photos_import(*, files: Iterable[ShootFile], user=None,
             try:
                 photo = photo_add(colour=colour, file=io.BytesIO(read()), filename=name,
                                   role=default_role(number), user=user)
-            except ValidationError as exc:  # refused by photo_add, or too large to read
+            except ValidationError as exc:  # refused by photo_add, or unreadable
                 codes = {code for codes in ContentError(exc).codes().values() for code in codes}
                 line.status = "skipped" if "duplicate" in codes else "refused"
                 line.message = " ".join(exc.messages)
+            except Exception as exc:  # one file never stops the shoot; photo_add stored nothing
+                logger.exception("Shoot import: %s could not be imported", name)
+                line.message = f"The file could not be imported ({type(exc).__name__}: {exc})."
             else:
                 line.status = "placed"
                 line.position = photo.position

@@ -9,8 +9,10 @@ from catalog.services.shoots import NAME_CONVENTION, photos_import, shoot_files
 class Command(BaseCommand):
     help = (f"Import a photo shoot from a folder or a zip. Files named {NAME_CONVENTION} "
             "(e.g. WD-24-0193_BLK_01.jpg) land on that style's colour, in number order; "
-            "01 is the front, 02 the back, 03 the side, the rest details. Prints what was "
-            "placed and what was refused, and why.")
+            "01 is the front, 02 the back, 03 the side, the rest details. Prints every file: "
+            "placed, already there, refused (and why) or ignored (system files). Exits 0 once "
+            "the folder or archive was read, even if some files were refused; exits 1 only "
+            "if it cannot be read at all (not a folder or zip, a damaged archive).")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="a folder (searched recursively) or a .zip archive")
