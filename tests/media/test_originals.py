@@ -1,5 +1,6 @@
 """Originals are private: stored apart from the served media, shown to staff only."""
 import importlib
+import os
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -16,6 +17,8 @@ from tests import factories
 from tests.media import builders
 
 pytestmark = pytest.mark.django_db
+local_only = pytest.mark.skipif(bool(os.environ.get("AWS_STORAGE_BUCKET_NAME")),
+                                reason="local storage: S3 is tests/media/test_s3.py")
 
 
 @pytest.fixture
@@ -38,6 +41,7 @@ def debug_urls(settings):
     clear_url_caches()
 
 
+@local_only
 def test_originals_are_stored_outside_the_served_media(gps_asset, settings):
     asset, data = gps_asset
     assert storages["originals"].exists(asset.file.name)
@@ -48,6 +52,7 @@ def test_originals_are_stored_outside_the_served_media(gps_asset, settings):
         assert fp.read() == data
 
 
+@local_only
 def test_originals_are_not_served_while_renditions_are(gps_asset, client, debug_urls, settings):
     asset, _ = gps_asset
     [rendition] = renditions_generate(asset=asset, specs=["max-100"]).values()
