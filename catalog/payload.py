@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from catalog.models import Channel, Product, SizeChartRow
 from catalog.services.renditions import social_crop_specs
+from media.models import VIDEO_CLEAN_SPEC
 from media.renditions.specs import canonical_spec
 from media.selectors import public_url
 
@@ -222,8 +223,16 @@ class PosterSerializer(serializers.Serializer):
     renditions = Renditions(source="*")
 
 
+class CleanVideoURL(MediaURL):
+    """The video's copy without metadata: the original (with its location) is never served."""
+
+    def to_representation(self, video):
+        clean = [r for r in video.renditions.all() if r.spec == VIDEO_CLEAN_SPEC]
+        return super().to_representation(clean[0].url) if clean else None
+
+
 class VideoSerializer(serializers.Serializer):
-    url = MediaURL(source="video.file.url")
+    url = CleanVideoURL(source="video")
     mime_type = serializers.CharField(source="video.mime_type")
     poster = PosterSerializer()
 

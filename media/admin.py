@@ -9,11 +9,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -32,7 +33,7 @@ def thumbnail_html(asset: Asset | None, *, size: int = 80):
         return "—"
     if asset.kind == Asset.Kind.VIDEO:
         return format_html('<video src="{}" width="{}" muted preload="metadata"></video>',
-                           asset.file.url, size * 2)
+                           original_url(asset), size * 2)
     url = thumbnail_url(asset)
     if url is None:
         from media.tasks import renditions_generate_task
@@ -46,6 +47,12 @@ def thumbnail_html(asset: Asset | None, *, size: int = 80):
         return format_html('<span class="help">{}</span>', "thumbnail on its way…")
     return format_html('<img src="{}" alt="" style="max-height:{}px;max-width:{}px;'
                        'object-fit:contain;background:#f4f4f4">', url, size, size)
+
+
+def original_url(asset: Asset, *, download: bool = False) -> str:
+    """The admin's address of an original: it is served to staff only, never publicly."""
+    url = reverse("admin:media_asset_original", args=[asset.pk])
+    return f"{url}?download=1" if download else url
 
 
 class AssetRawIdWidget(ForeignKeyRawIdWidget):
@@ -129,12 +136,31 @@ class AssetAdmin(admin.ModelAdmin):
     search_help_text = "File name, or the full SHA-256 of the content."
     list_per_page = 60
     fields = ("preview_large", "original_filename", "kind", "format", "mime_type", "dimensions",
-              "size", "colour_profile", "sha256", "file", "uploaded_by", "created_at",
+              "size", "colour_profile", "sha256", "original", "uploaded_by", "created_at",
               "renditions_list")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(thumbnail_prefetch())
+
+    def get_urls(self):
+        return [path("<path:object_id>/original/", self.admin_site.admin_view(self.original_view),
+                     name="media_asset_original"), *super().get_urls()]
+
+    def original_view(self, request, object_id):
+        """The original file, to staff who may view assets (originals are not public)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        asset = get_object_or_404(Asset, pk=object_id)
+        return FileResponse(asset.file.open("rb"), content_type=asset.mime_type,
+                            as_attachment="download" in request.GET,
+                            filename=asset.original_filename or asset.file.name.rsplit("/", 1)[-1])
+
+    @admin.display(description="original")
+    def original(self, obj):
+        return format_html('<a href="{}">{}</a> · <a href="{}">download</a>', original_url(obj),
+                           obj.original_filename or obj.sha256[:12],
+                           original_url(obj, download=True))
 
     @admin.display(description="")
     def preview(self, obj):

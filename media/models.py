@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.db import models
 
+from media.storage import get_originals_storage
+
 
 def _sharded(prefix: str, sha256: str, name: str) -> str:
     return f"{prefix}/{sha256[:2]}/{sha256[2:4]}/{name}"
 
 
 def asset_storage_name(sha256: str, extension: str) -> str:
-    """Where an original lives: named by its content, so the same bytes are stored once."""
+    """Where an original lives (in the originals storage): named by its content, so the same
+    bytes are stored once."""
     return _sharded("originals", sha256, f"{sha256}.{extension}")
 
 
@@ -29,7 +32,8 @@ class Asset(models.Model):
 
     kind = models.CharField(max_length=5, choices=Kind.choices, db_index=True)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True, editable=False)
-    file = models.FileField(upload_to=_asset_upload_to, max_length=255, editable=False)
+    file = models.FileField(upload_to=_asset_upload_to, max_length=255, editable=False,
+                            storage=get_originals_storage)
     original_filename = models.CharField(max_length=255, blank=True)
     format = models.CharField(max_length=8, help_text="As read from the content.")
     mime_type = models.CharField(max_length=40)
@@ -58,8 +62,13 @@ class Asset(models.Model):
         return f"{self.width}×{self.height}" if self.width and self.height else ""
 
 
+# The rendition of a video: the original's streams without its metadata (media.renditions.video).
+VIDEO_CLEAN_SPEC = "video-clean"
+
+
 class Rendition(models.Model):
-    """One resized/re-encoded version of an image asset, named by its spec."""
+    """A version of an asset that channels get, named by its spec: an image resized or
+    re-encoded, or a video without its metadata (``VIDEO_CLEAN_SPEC``)."""
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="renditions")
     spec = models.CharField(max_length=200, help_text="Canonical spec, e.g. fill-800x1000|format-webp")

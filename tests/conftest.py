@@ -1,6 +1,6 @@
 import pytest
 from django.core.cache import cache
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 
 from tests import factories
 
@@ -28,8 +28,13 @@ def channel(db):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Each test writes files under its own folder (local storage only)."""
+    """Each test writes files under its own folders (local storage only)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    originals = settings.STORAGES["originals"]
+    if "location" in originals.get("OPTIONS", {}) and not settings.AWS_STORAGE_BUCKET_NAME:
+        settings.ORIGINALS_ROOT = tmp_path / "originals"
+        settings.STORAGES = {**settings.STORAGES, "originals": {
+            **originals, "OPTIONS": {**originals["OPTIONS"], "location": settings.ORIGINALS_ROOT}}}
 
 
 @pytest.fixture(autouse=True)
@@ -38,15 +43,18 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-def storage_files(path: str = "") -> set[str]:
-    """Every file name under ``path`` in the default storage (local or S3)."""
+def storage_files(path: str = "", storage=None) -> set[str]:
+    """Every file name under ``path`` in the default and the originals storages (local or S3)."""
+    if storage is None:
+        return (storage_files(path, default_storage)
+                | storage_files(path, storages["originals"]))
     try:
-        directories, files = default_storage.listdir(path)
+        directories, files = storage.listdir(path)
     except FileNotFoundError:
         return set()
     names = {f"{path}/{name}" if path else name for name in files}
     for directory in directories:
-        names |= storage_files(f"{path}/{directory}" if path else directory)
+        names |= storage_files(f"{path}/{directory}" if path else directory, storage)
     return names
 
 

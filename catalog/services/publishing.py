@@ -29,7 +29,7 @@ from catalog.models.fields import gtin_normalize
 from catalog.payload import snapshot_payload
 from catalog.services.renditions import RenditionsPending, renditions_missing_for_product
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
-from media.models import Rendition
+from media.models import VIDEO_CLEAN_SPEC, Rendition
 from media.renditions.specs import canonical_spec
 
 
@@ -71,7 +71,9 @@ def product_for_publishing(product_id: int, channels: Iterable[Channel]) -> Prod
     )
     product.publishing_video = (
         ProductVideo.objects.select_related("video", "poster")
-        .prefetch_related(Prefetch("poster__renditions", queryset=renditions))
+        .prefetch_related(Prefetch("poster__renditions", queryset=renditions),
+                          Prefetch("video__renditions",
+                                   queryset=Rendition.objects.filter(spec=VIDEO_CLEAN_SPEC)))
         .filter(product_id=product_id).first()
     )
     product.publishing_rules = ProductRulesLoader().load([product], stamps=False)[product.id]

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from catalog.models import Channel, Product, ProductPhoto, ProductVideo, SocialImage
-from media.models import Asset, Rendition
+from media.models import VIDEO_CLEAN_SPEC, Asset, Rendition
 from media.renditions.specs import canonical_spec, parse_spec
-from media.services import renditions_generate, specs_canonical
+from media.services import renditions_generate, specs_canonical, video_clean_copy
 
 
 class RenditionsPending(Exception):
@@ -70,9 +70,18 @@ def product_rendition_needs(*, product, specs: Iterable[str],
     return needs
 
 
+def product_video_asset(product) -> Asset | None:
+    """The product's video: channels get its copy without metadata, whatever their specs."""
+    video = ProductVideo.objects.filter(product=product).select_related("video").first()
+    return video.video if video else None
+
+
 def renditions_missing_for_product(*, product, specs: Iterable[str]) -> list[tuple[Asset, str]]:
-    """(asset, canonical spec) pairs the product needs for ``specs`` and that do not exist yet."""
+    """(asset, canonical spec) pairs the product needs for ``specs`` and that do not exist yet,
+    the video's copy without metadata included."""
     needs = product_rendition_needs(product=product, specs=specs)
+    if video := product_video_asset(product):
+        needs.setdefault(video.pk, (video, []))[1].append(VIDEO_CLEAN_SPEC)
     if not needs:
         return []
     have = set(Rendition.objects.filter(
@@ -94,6 +103,8 @@ def renditions_ensure_for_product(*, product, specs: Iterable[str] | None = None
     for asset, wanted in product_rendition_needs(product=product, specs=specs,
                                                  social=social).values():
         renditions += renditions_generate(asset=asset, specs=wanted).values()
+    if video := product_video_asset(product):
+        renditions.append(video_clean_copy(asset=video))
     return renditions
 
 

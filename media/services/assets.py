@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 from contextlib import contextmanager
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import BinaryIO
 
@@ -14,15 +15,16 @@ from django.db import IntegrityError, transaction
 
 from media import conf as media_settings
 from media.models import Asset, asset_storage_name
+from media.storage import originals_storage
 from media.validation import check_name_matches, inspect_upload
 
 
-_written_files: ContextVar[list[str] | None] = ContextVar("media_written_files", default=None)
+_written_files: ContextVar[list[tuple] | None] = ContextVar("media_written_files", default=None)
 
 
 @contextmanager
 def stored_files_rollback():
-    """Collect storage names written inside the block; delete them if the block fails.
+    """Collect (storage, name) pairs written inside the block; delete them if it fails.
 
     Nested blocks report to the outermost one, so a service that ingests two files (a video
     and its poster) removes both when the second is refused.
@@ -31,13 +33,13 @@ def stored_files_rollback():
     if outer is not None:
         yield outer
         return
-    written: list[str] = []
+    written: list[tuple] = []
     token = _written_files.set(written)
     try:
         yield written
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        for storage, name in written:
+            storage.delete(name)
         raise
     finally:
         _written_files.reset(token)
@@ -68,15 +70,17 @@ def file_sha256(file) -> str:
     return _sha256(_as_file(file)[0])
 
 
-def _store(fp: BinaryIO, name: str, size: int, written: list[str]) -> str:
-    """Write ``fp`` under its content name, reusing an identical object already there."""
-    if default_storage.exists(name):
-        if default_storage.size(name) == size:
+def _store(fp: BinaryIO, name: str, size: int, written: list[tuple]) -> str:
+    """Write ``fp`` under its content name in the originals storage, reusing an identical
+    object already there."""
+    storage = originals_storage
+    if storage.exists(name):
+        if storage.size(name) == size:
             return name  # the same bytes, left by an earlier upload whose row was removed
-        default_storage.delete(name)  # a partial write: replace it
+        storage.delete(name)  # a partial write: replace it
     fp.seek(0)
-    stored = default_storage.save(name, File(fp, name=name))
-    written.append(stored)
+    stored = storage.save(name, File(fp, name=name))
+    written.append((storage, stored))
     return stored
 
 
@@ -127,7 +131,7 @@ def asset_ingest(*, file, filename: str | None = None, kind: str | None = None,
     except IntegrityError:
         # The same bytes were ingested concurrently: theirs won, and ours was not kept.
         asset = Asset.objects.get(sha256=sha256)
-        if not default_storage.exists(asset.file.name):  # our rollback removed the shared name
+        if not originals_storage.exists(asset.file.name):  # our rollback removed the shared name
             _store(fp, asset.file.name, size, [])
         asset.is_new = False
         return asset
@@ -145,3 +149,24 @@ def _check_kind(actual: str, expected: str | None, filename: str) -> None:
         labels = {Asset.Kind.IMAGE: "an image", Asset.Kind.VIDEO: "a video (MP4 or WebM)"}
         raise ValidationError(f"“{filename}” is {labels[actual]}; {labels[expected]} is needed here.",
                               code="wrong_kind")
+
+
+def originals_make_private(*, names: Iterable[str] | None = None) -> int:
+    """Move originals stored before they had their own storage from the public (default)
+    storage into the originals storage; returns how many were moved.
+
+    ``names`` default to every asset's file. Safe to run again: a name already in the
+    originals storage is only removed from the public one.
+    """
+    if names is None:
+        names = Asset.objects.values_list("file", flat=True).iterator()
+    moved = 0
+    for name in names:
+        if not name or not default_storage.exists(name):
+            continue
+        if not originals_storage.exists(name):
+            with default_storage.open(name, "rb") as fp:
+                originals_storage.save(name, File(fp, name=name))
+            moved += 1
+        default_storage.delete(name)
+    return moved

@@ -119,6 +119,9 @@ JQUERY_UI_URL = "jquery-ui/jquery-ui.min.js"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = env("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media-files")
+# Originals (with the camera's GPS and titles) are stored apart from what MEDIA_URL serves:
+# staff download them through the admin; channels only ever get renditions.
+ORIGINALS_ROOT = env.path("DJANGO_ORIGINALS_ROOT", default=BASE_DIR / "originals-files")
 # The address channels reach this server at. Media URLs in published content are made
 # absolute against it when the storage gives relative ones (local files); S3 and CDN URLs
 # are absolute already.
@@ -134,10 +137,22 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_DEFAULT_ACL = None
     default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # The same bucket, under a prefix the bucket policy does not make public: private
+    # objects, reached through short-lived signed URLs, never through the custom domain.
+    originals_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "location": env("AWS_ORIGINALS_LOCATION", default="private"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "custom_domain": None,
+    }}
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    originals_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                         "OPTIONS": {"location": ORIGINALS_ROOT, "base_url": "/originals/"}}
 STORAGES = {
     "default": default_storage,
+    "originals": originals_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -4,3 +4,6 @@ from .base import BASE_DIR, env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / ".test-media")
+ORIGINALS_ROOT = env.path("DJANGO_ORIGINALS_ROOT", default=BASE_DIR / ".test-originals")
+if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES["originals"]["OPTIONS"]["location"] = ORIGINALS_ROOT  # noqa: F405

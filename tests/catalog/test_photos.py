@@ -168,7 +168,7 @@ def test_social_images_in_three_crops(product):
     assert SocialImage.objects.filter(product=product).count() == 3
 
 
-def test_renditions_ensure_for_product_covers_every_colour_and_the_poster(product):
+def test_renditions_ensure_for_product_covers_every_colour_the_poster_and_the_video(product):
     black = factories.ColourFactory(product=product, code="BLK")
     red = factories.ColourFactory(product=product, code="RED")
     for n, colour in enumerate([black, black, red]):
@@ -176,10 +176,13 @@ def test_renditions_ensure_for_product_covers_every_colour_and_the_poster(produc
     video_set(product=product, video_file=SimpleUploadedFile("v.mp4", builders.video()),
               poster_file=SimpleUploadedFile("p.jpg", builders.jpeg(colour=(5, 5, 5))))
     specs = ["fill-800x1000|format-webp", "max-2000"]
-    assert len(renditions_missing_for_product(product=product, specs=specs)) == 8
+    # Two specs for each of three photos and the poster, and the video's clean copy.
+    missing = renditions_missing_for_product(product=product, specs=specs)
+    assert len(missing) == 9
+    assert (ProductVideo.objects.get(product=product).video, "video-clean") in missing
 
     renditions = renditions_ensure_for_product(product=product, specs=specs)
-    assert len(renditions) == 8
+    assert len(renditions) == 9
     assert renditions_missing_for_product(product=product, specs=specs) == []
     again = renditions_ensure_for_product(product=product, specs=specs)
     assert {r.pk for r in again} == {r.pk for r in renditions}

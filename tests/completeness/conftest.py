@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from PIL import Image
 
 from catalog.models import ContentProfile, ShippingRate
@@ -35,7 +35,7 @@ JPEG = _jpeg()
 def asset() -> Asset:
     """A small real image in storage (thumbnails are made from it), cheaper than an upload."""
     digest = uuid.uuid4().hex * 2
-    name = default_storage.save(f"originals/{digest}.jpg", ContentFile(JPEG))
+    name = storages["originals"].save(f"originals/{digest}.jpg", ContentFile(JPEG))
     return Asset.objects.create(kind="image", sha256=digest, file=name, format="JPEG",
                                 mime_type="image/jpeg", width=40, height=50, byte_size=len(JPEG))
 

@@ -49,25 +49,29 @@ def png_bomb(width: int, height: int) -> bytes:
 
 
 def video(container: str = "mp4", frames: int = 6, size=(64, 48), faststart=False,
-          codec: str | None = None) -> bytes:
+          codec: str | None = None, metadata: dict | None = None) -> bytes:
+    """A real video; ``metadata`` are written as the container's and the stream's tags."""
     codec = codec or {"mp4": "libx264", "webm": "libvpx-vp9", "matroska": "libvpx-vp9",
                       "mov": "libx264"}[container]
     if faststart:  # the index first: FFmpeg rewrites the file, so it needs a real one
         import tempfile
 
         with tempfile.NamedTemporaryFile(suffix=".mp4") as tmp:
-            _write_video(tmp.name, container, codec, frames, size, {"movflags": "faststart"})
+            _write_video(tmp.name, container, codec, frames, size, {"movflags": "faststart"},
+                         metadata)
             return Path(tmp.name).read_bytes()
     buffer = io.BytesIO()
-    _write_video(buffer, container, codec, frames, size, {})
+    _write_video(buffer, container, codec, frames, size, {}, metadata)
     return buffer.getvalue()
 
 
-def _write_video(target, container, codec, frames, size, options) -> None:
+def _write_video(target, container, codec, frames, size, options, metadata=None) -> None:
     import av
 
     with av.open(target, "w", format=container, options=options) as output:
+        output.metadata.update(metadata or {})
         stream = output.add_stream(codec, rate=10)
+        stream.metadata.update(metadata or {})
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         for i in range(frames):

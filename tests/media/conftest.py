@@ -46,8 +46,11 @@ def _isolated_bucket_prefix(settings):
     locally: the same settings a deployment uses, plus a ``location``."""
     if settings.STORAGES["default"]["BACKEND"] != "storages.backends.s3.S3Storage":
         return
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    originals = settings.STORAGES["originals"]
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"],
-                    "OPTIONS": {"location": f"test-{uuid.uuid4().hex[:12]}"}},
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": prefix}},
+        "originals": {**originals, "OPTIONS": {
+            **originals["OPTIONS"], "location": f"{prefix}/{originals['OPTIONS']['location']}"}},
     }

@@ -35,11 +35,11 @@ def bucket():
     return client, name, keys
 
 
-def _key(name: str) -> str:
+def _key(name: str, storage: str = "default") -> str:
     """The object key of a storage name (the storage's ``location`` is a key prefix)."""
     from django.core.files.storage import storages
 
-    location = storages["default"].location
+    location = storages[storage].location
     return f"{location}/{name}" if location else name
 
 
@@ -55,7 +55,7 @@ def test_original_and_renditions_are_stored_in_the_bucket(bucket, colour):
     data = builders.jpeg(size=(1200, 1500), colour=(12, 200, 99))
     photo = photo_add(colour=colour, file=SimpleUploadedFile("s3.jpg", data))
     asset = photo.asset
-    head = client.head_object(Bucket=name, Key=_key(asset.file.name))
+    head = client.head_object(Bucket=name, Key=_key(asset.file.name, "originals"))
     assert head["ContentLength"] == len(data)
 
     made = renditions_generate(asset=asset, specs=["fill-800x1000|format-webp", "max-600"])
@@ -80,7 +80,7 @@ def test_dedup_against_the_bucket(bucket):
     # Under this test's own prefix: the bucket outlives a test run, and an earlier run may
     # have stored these bytes too.
     mine = [k for k in keys() if k.startswith(_key("")) and first.sha256 in k]
-    assert mine == [_key(first.file.name)]
+    assert mine == [_key(first.file.name, "originals")]
 
 
 def test_a_refused_upload_leaves_nothing_in_the_bucket(bucket):
@@ -94,3 +94,21 @@ def test_a_refused_upload_leaves_nothing_in_the_bucket(bucket):
         asset_ingest(file=SimpleUploadedFile("cut.jpg", builders.jpeg(size=(300, 300))[:900]))
     assert mine() == before
     assert not Asset.objects.exists()
+
+
+def test_originals_are_private_objects_under_their_own_prefix(bucket):
+    from django.core.files.storage import storages
+
+    client, name, _ = bucket
+    originals = storages["originals"]
+    assert originals.location.endswith("/private") and originals.default_acl == "private"
+    data = builders.jpeg(colour=(3, 140, 9), exif=builders.exif_with(gps=True))
+    asset = asset_ingest(file=SimpleUploadedFile("gps.jpg", data))
+    head = client.head_object(Bucket=name, Key=_key(asset.file.name, "originals"))
+    assert head["ContentLength"] == len(data)
+    grants = client.get_object_acl(Bucket=name, Key=_key(asset.file.name, "originals"))["Grants"]
+    assert not [g for g in grants if g["Grantee"].get("URI", "").endswith("/AllUsers")]
+    assert "X-Amz-Signature=" in asset.file.url or "Signature=" in asset.file.url
+    [rendition] = renditions_generate(asset=asset, specs=["max-100"]).values()
+    assert not rendition.file.name.startswith("private/")
+    assert client.head_object(Bucket=name, Key=_key(rendition.file.name))
