@@ -28,4 +28,4 @@ test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3* media-files .test-media
+	rm -rf $(VENV) db.sqlite3* media-files originals-files .test-media .test-originals
