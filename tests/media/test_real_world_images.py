@@ -78,3 +78,16 @@ def test_an_apng_declaring_no_frames_gets_an_answer_not_an_error():
         assert "could not be fully decoded" in refused.messages[0]
     else:
         assert _render(asset).size == (60, 45)
+
+
+@pytest.mark.parametrize("kept", [0.5, 0.9, 0.999])
+def test_a_truncated_heic_is_refused(kept, stored_files):
+    from django.core.exceptions import ValidationError
+
+    buffer = io.BytesIO()
+    Image.effect_noise((640, 480), 60).convert("RGB").save(buffer, "HEIF", quality=90)
+    data = buffer.getvalue()
+    with pytest.raises(ValidationError, match="could not be fully decoded") as refused:
+        _ingest(data[:int(len(data) * kept)], "cut.heic")
+    assert refused.value.code == "corrupt" and not stored_files()
+    assert _ingest(data, "whole.heic").format == "heic"
