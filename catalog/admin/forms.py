@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import QueryDict
 
 from catalog.models import ContentField
@@ -145,3 +146,39 @@ def inline_post_cleaned(data: QueryDict) -> QueryDict:
         for position, (_, key, _) in enumerate(rows):
             fixed[key] = str(position)
     return fixed
+
+
+class RowCountCappedMixin:
+    """A formset whose post claims more rows than it takes builds only the stored ones: the
+    claim is refused ("too_many_forms") and the page comes back at once."""
+
+    def total_form_count(self):
+        if (self.is_bound and self.management_form.is_valid()
+                and self.management_form.cleaned_data[TOTAL_FORM_COUNT] > self.absolute_max):
+            return min(self.initial_form_count(), self.absolute_max)
+        return super().total_form_count()
+
+
+class BoundedInlineMixin:
+    """An inline that builds at most ``absolute_max`` rows (``max_num`` unless set), whatever
+    TOTAL_FORMS a post claims, and refuses more with a message naming its rows.
+
+    Django's default cap is a thousand rows above ``max_num``; with nested inlines each row
+    builds its own formsets, so a forged count took minutes and gigabytes before its refusal.
+    """
+
+    max_num: int
+    absolute_max: int | None = None
+    validate_max = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.absolute_max or self.max_num)
+        kwargs.setdefault("validate_max", self.validate_max)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset = type(formset.__name__, (RowCountCappedMixin, formset), {})
+        formset.default_error_messages = {
+            "too_many_forms": f"A page may send at most %(num)d "
+            f"{self.model._meta.verbose_name_plural} here; this one sent more. Nothing was "
+            "saved.",
+        }
+        return formset

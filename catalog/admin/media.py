@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from modeltranslation.admin import TranslationInlineModelAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.admin.forms import rows_show_errors
+from catalog.admin.forms import BoundedInlineMixin, rows_show_errors
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from catalog.selectors import cover_thumbnail_url, products_with_cover
 from catalog.services.errors import ContentError
@@ -284,7 +284,7 @@ class SocialImageFormSet(ServiceFormSet):
 
 
 # ----------------------------------------------------------------------------- inlines
-class ProductPhotoInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
+class ProductPhotoInline(BoundedInlineMixin, AssetFieldsInlineMixin, TranslationInlineModelAdmin,
                          nested_admin.NestedTabularInline):
     """Photos of one colour, drag-and-drop ordered; for the catalog's colour inline."""
 
@@ -296,6 +296,8 @@ class ProductPhotoInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
     raw_id_fields = ("asset",)
     sortable_field_name = "position"
     max_num = MAX_PHOTOS_PER_COLOUR  # how many rows the page offers; the rule is the service's
+    absolute_max = MAX_PHOTOS_PER_COLOUR + 1  # an 11th row gets the service's refusal
+    validate_max = False
     extra = 0
     verbose_name = "photo"
     verbose_name_plural = f"photos (at most {MAX_PHOTOS_PER_COLOUR}; drag to reorder)"
@@ -309,7 +311,8 @@ class ProductPhotoInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
         return thumbnail_html(obj.asset if obj and obj.asset_id else None)
 
 
-class ProductVideoInline(AssetFieldsInlineMixin, nested_admin.NestedStackedInline):
+class ProductVideoInline(BoundedInlineMixin, AssetFieldsInlineMixin,
+                         nested_admin.NestedStackedInline):
     model = ProductVideo
     form = VideoInlineForm
     formset = VideoFormSet
@@ -332,7 +335,7 @@ class ProductVideoInline(AssetFieldsInlineMixin, nested_admin.NestedStackedInlin
                            thumbnail_html(obj.video, size=160))
 
 
-class SocialImageInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
+class SocialImageInline(BoundedInlineMixin, AssetFieldsInlineMixin, TranslationInlineModelAdmin,
                         nested_admin.NestedTabularInline):
     model = SocialImage
     form = SocialImageForm
@@ -342,6 +345,7 @@ class SocialImageInline(AssetFieldsInlineMixin, TranslationInlineModelAdmin,
     raw_id_fields = ("asset",)
     sortable_field_name = "position"
     extra = 0
+    max_num = 12
     verbose_name = "social-media image"
     verbose_name_plural = "social-media images (1:1, 4:5, 9:16 crops)"
 

@@ -7,6 +7,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, Translati
 
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import (
+    BoundedInlineMixin,
     OneRatePerMarketMixin,
     content_errors_show,
     inline_changes_note,
@@ -82,36 +83,43 @@ class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
             content_errors_show(self, error, forms)
 
 
-class VariantInline(nested_admin.NestedTabularInline):
+# The most rows of each kind a product page takes: well above real products (10 colours of
+# 10 photos in 10 sizes), low enough that a forged TOTAL_FORMS is refused at once.
+class VariantInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     model = Variant
     formset = VariantFormSet
     fields = ("size_label", "sku", "gtin")
     extra = 0
+    max_num = 40
 
 
-class ColourInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
+class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
+                   nested_admin.NestedStackedInline):
     model = Colour
     fields = ("code", "name", "position")
     sortable_field_name = "position"
     inlines = [ProductPhotoInline, VariantInline]
     extra = 0
+    max_num = 30
     fieldset_anchor = "Identity"
 
 
-class CompositionInline(nested_admin.NestedTabularInline):
+class CompositionInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     model = CompositionLine
     formset = CompositionFormSet
     fields = ("part", "fibre", "percentage", "position")
     sortable_field_name = "position"
     extra = 0
+    max_num = 30
     fieldset_anchor = "Fabric and material"
 
 
-class SizeChartInline(nested_admin.NestedTabularInline):
+class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     model = SizeChartRow
     fields = ("size_label", *SizeChartRow.SYSTEMS, *SizeChartRow.MEASUREMENTS, "position")
     sortable_field_name = "position"
     extra = 0
+    max_num = 40
     fieldset_anchor = "Fit and size"
 
 
@@ -119,12 +127,13 @@ class ShippingFormSet(OneRatePerMarketMixin, nested_admin.formsets.NestedInlineF
     pass
 
 
-class ShippingInline(nested_admin.NestedTabularInline):
+class ShippingInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     model = ShippingRate
     formset = ShippingFormSet
     fk_name = "product"
     fields = ("country", "cost", "currency", "min_days", "max_days")
     extra = 0
+    max_num = 100
     verbose_name_plural = "shipping overrides per market"
     fieldset_anchor = "Logistics"
 

@@ -5,11 +5,17 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .choices import CompositionPart, Fibre
 
 HUNDRED = Decimal(100)
+
+
+def percent_text(value: Decimal) -> str:
+    """50.00 as "50", 33.50 as "33.5": never an exponent ("5E+1")."""
+    return f"{Decimal(value).normalize():f}"
 
 
 def composition_errors(lines) -> dict[int | None, list[ValidationError]]:
@@ -38,7 +44,7 @@ def composition_errors(lines) -> dict[int | None, list[ValidationError]]:
                 ValidationError(
                     "%(part)s sums to %(total)s %%; each part must sum to exactly 100 %%.",
                     code="composition_sum",
-                    params={"part": CompositionPart(part).label, "total": total.normalize()},
+                    params={"part": CompositionPart(part).label, "total": percent_text(total)},
                 )
             )
     return dict(errors)
@@ -72,7 +78,23 @@ class CompositionLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_part_display()}: {self.percentage.normalize():f} % {self.get_fibre_display()}"
+        return f"{self.get_part_display()}: {percent_text(self.percentage)} % {self.get_fibre_display()}"
+
+
+# Sensible measurements, in cm, from a baby's foot to a long coat: outside is a typo.
+MEASUREMENT_RANGES_CM = {
+    "chest_cm": (10, 250), "waist_cm": (10, 250), "hips_cm": (10, 250),
+    "length_cm": (5, 250), "inseam_cm": (5, 150), "foot_length_cm": (5, 40),
+}
+
+
+def measurement_field(label: str, *, max_digits: int = 5) -> models.DecimalField:
+    low, high = MEASUREMENT_RANGES_CM[f"{label.replace(' ', '_')}_cm"]
+    return models.DecimalField(
+        label, max_digits=max_digits, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=f"In cm, {low} to {high}.",
+    )
 
 
 class SizeChartRow(models.Model):
@@ -89,14 +111,12 @@ class SizeChartRow(models.Model):
     uk = models.CharField("UK", max_length=8, blank=True)
     us = models.CharField("US", max_length=8, blank=True)
     jp = models.CharField("JP", max_length=8, blank=True)
-    chest_cm = models.DecimalField("chest", max_digits=5, decimal_places=1, null=True, blank=True)
-    waist_cm = models.DecimalField("waist", max_digits=5, decimal_places=1, null=True, blank=True)
-    hips_cm = models.DecimalField("hips", max_digits=5, decimal_places=1, null=True, blank=True)
-    length_cm = models.DecimalField("length", max_digits=5, decimal_places=1, null=True, blank=True)
-    inseam_cm = models.DecimalField("inseam", max_digits=5, decimal_places=1, null=True, blank=True)
-    foot_length_cm = models.DecimalField(
-        "foot length", max_digits=4, decimal_places=1, null=True, blank=True
-    )
+    chest_cm = measurement_field("chest")
+    waist_cm = measurement_field("waist")
+    hips_cm = measurement_field("hips")
+    length_cm = measurement_field("length")
+    inseam_cm = measurement_field("inseam")
+    foot_length_cm = measurement_field("foot length", max_digits=4)
 
     history = HistoricalRecords()
 
@@ -110,7 +130,14 @@ class SizeChartRow(models.Model):
                 fields=["product", "size_label"],
                 name="size_chart_label_unique_per_product",
                 violation_error_message="This size is already in the chart.",
-            )
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": bounds}),
+                    name=f"size_chart_{name}_in_range",
+                )
+                for name, bounds in MEASUREMENT_RANGES_CM.items()
+            ),
         ]
 
     def __str__(self):

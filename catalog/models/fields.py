@@ -3,7 +3,17 @@ import unicodedata
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+
+# Bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069): invisible, they
+# make a text display in another order than it is stored ("Trojan Source"), so no catalog text
+# keeps them. Right-to-left text needs none of them: the script's own direction applies.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def bidi_controls_removed(value):
+    return value.translate(BIDI_CONTROLS) if isinstance(value, str) else value
 
 # Editorial HTML: structure and emphasis only. No script, no event handlers, no style.
 EDITORIAL_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "a"}
@@ -14,7 +24,7 @@ def sanitize_editorial_html(value: str) -> str:
     if not value:
         return value
     return nh3.clean(
-        value,
+        bidi_controls_removed(value),
         tags=EDITORIAL_TAGS,
         attributes=EDITORIAL_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
@@ -25,6 +35,11 @@ def sanitize_editorial_html(value: str) -> str:
 class SanitizedHTMLField(models.TextField):
     """Rich text that is cleaned on every save, whatever path the value came by."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length:  # a TextField's max_length binds forms only; services too
+            self.validators.append(MaxLengthValidator(self.max_length))
+
     def pre_save(self, model_instance, add):
         value = sanitize_editorial_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
@@ -32,6 +47,46 @@ class SanitizedHTMLField(models.TextField):
 
     def clean(self, value, model_instance):
         return super().clean(sanitize_editorial_html(value), model_instance)
+
+
+class PlainTextMixin:
+    """Text without bidirectional controls, removed on every clean and save."""
+
+    def to_python(self, value):
+        return bidi_controls_removed(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = bidi_controls_removed(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class PlainCharField(PlainTextMixin, models.CharField):
+    pass
+
+
+class PlainTextField(PlainTextMixin, models.TextField):
+    """Free text of bounded length: ``max_length`` is enforced by services, not only forms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length:
+            self.validators.append(MaxLengthValidator(self.max_length))
+
+
+def validate_visible(value: str) -> None:
+    """A name shows something: not only spaces, zero-width or other invisible characters."""
+    if value and not any(unicodedata.category(c)[0] not in "ZC" for c in value):
+        raise ValidationError(
+            "A name needs at least one visible character, not only spaces or invisible ones.",
+            code="invisible",
+        )
+
+
+class NameField(PlainCharField):
+    """A name shown to customers, in every locale it is given."""
+
+    default_validators = [validate_visible]
 
 
 def ascii_digits(value: str) -> str:

@@ -11,6 +11,8 @@ from django.db.models import Q
 
 from media.models import Asset
 
+from .fields import PlainCharField
+
 MAX_PHOTOS_PER_COLOUR = 10
 
 
@@ -33,7 +35,7 @@ class ProductPhoto(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, db_index=True)
     role = models.CharField(max_length=10, choices=PhotoRole.choices, default=PhotoRole.FRONT)
-    alt_text = models.CharField(
+    alt_text = PlainCharField(
         "alt text", max_length=250, blank=True,
         help_text="What the photo shows, for screen readers and search engines.",
     )
@@ -131,7 +133,7 @@ class SocialImage(models.Model):
         help_text="Where the crop centres, from the top edge, in percent.",
     )
     position = models.PositiveSmallIntegerField(default=0)
-    alt_text = models.CharField("alt text", max_length=250, blank=True)
+    alt_text = PlainCharField("alt text", max_length=250, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .choices import Currency
+from .fields import PlainTextField
 
 
 class ReturnsPolicy(models.Model):
@@ -16,7 +17,7 @@ class ReturnsPolicy(models.Model):
         default=30, validators=[MaxValueValidator(365)], help_text="Days to return the item."
     )
     free = models.BooleanField(default=True, help_text="Returns cost the customer nothing.")
-    conditions = models.TextField(blank=True)
+    conditions = PlainTextField(blank=True, max_length=5_000)
 
     class Meta:
         verbose_name_plural = "returns policies"
@@ -61,6 +62,12 @@ class Season(models.Model):
         return self.name
 
 
+# Bounds of a rate: a cost in any currency of the catalog (yen included) and a delivery time
+# of at most three months; beyond them is a typo.
+SHIPPING_COST_MAX = 100_000
+SHIPPING_DAYS_MAX = 90
+
+
 class ShippingRate(models.Model):
     """Cost and delivery time to one market, for exactly one scope.
 
@@ -86,10 +93,13 @@ class ShippingRate(models.Model):
         related_name="shipping_rates",
     )
     country = CountryField()
-    cost = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    cost = models.DecimalField(
+        max_digits=8, decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(SHIPPING_COST_MAX)],
+    )
     currency = models.CharField(max_length=3, choices=Currency.choices)
-    min_days = models.PositiveSmallIntegerField()
-    max_days = models.PositiveSmallIntegerField()
+    min_days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(SHIPPING_DAYS_MAX)])
+    max_days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(SHIPPING_DAYS_MAX)])
 
     history = HistoricalRecords()
 
@@ -103,6 +113,10 @@ class ShippingRate(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(cost__gte=0), name="shipping_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__lte=SHIPPING_COST_MAX, max_days__lte=SHIPPING_DAYS_MAX),
+                name="shipping_cost_and_days_bounded",
             ),
             models.CheckConstraint(
                 condition=Q(brand__isnull=False, category__isnull=True, product__isnull=True)

@@ -13,13 +13,19 @@ from .choices import (
     FitType,
     SizeChartBasis,
 )
-from .fields import GTINField, SanitizedHTMLField
+from .fields import GTINField, NameField, PlainTextField, SanitizedHTMLField
 from catalog.querysets import ProductQuerySet
 
 style_code_validator = RegexValidator(
     r"^[A-Z0-9]+(-[A-Z0-9]+)*$",
     "Use capital letters, digits and single dashes, for example WD-24-0193.",
 )
+
+# Longest texts a product takes, per locale: far above real copy, small enough that the
+# product page's post stays within DATA_UPLOAD_MAX_MEMORY_SIZE (pim/settings/base.py).
+TEXT_MAX_LENGTH = 5_000
+DESCRIPTION_MAX_LENGTH = 20_000
+MODEL_HEIGHT_CM = (100, 230)
 
 
 class Product(models.Model):
@@ -41,32 +47,33 @@ class Product(models.Model):
     category = models.ForeignKey(
         "catalog.Category", on_delete=models.PROTECT, related_name="products"
     )
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
     )
 
     # 2. Fabric and material (composition lines live in CompositionLine)
-    material_text = models.TextField(
-        "fabric and material notes", blank=True,
+    material_text = PlainTextField(
+        "fabric and material notes", blank=True, max_length=TEXT_MAX_LENGTH,
         help_text="Free text about the fabric: weave, weight, finish, origin.",
     )
     # 3. Fit
     fit_type = models.CharField(max_length=12, choices=FitType.choices, blank=True)
-    fit_description = models.TextField(blank=True)
+    fit_description = PlainTextField(blank=True, max_length=TEXT_MAX_LENGTH)
     model_height_cm = models.PositiveSmallIntegerField(
         "model height (cm)", null=True, blank=True,
-        validators=[MinValueValidator(100), MaxValueValidator(230)],
+        validators=[MinValueValidator(MODEL_HEIGHT_CM[0]), MaxValueValidator(MODEL_HEIGHT_CM[1])],
     )
     model_size = models.CharField("size the model wears", max_length=12, blank=True)
     # 4. Size description (chart rows live in SizeChartRow)
     size_chart_basis = models.CharField(
         max_length=8, choices=SizeChartBasis.choices, default=SizeChartBasis.BODY
     )
-    size_advice = models.TextField(blank=True, help_text="For example: runs small, take one size up.")
+    size_advice = PlainTextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, help_text="For example: runs small, take one size up.")
     # 5. Editorial description
     description = SanitizedHTMLField(
-        "editorial description", blank=True,
+        "editorial description", blank=True, max_length=DESCRIPTION_MAX_LENGTH,
         help_text="Paragraphs, lists, emphasis and links. Scripts and styles are removed on save.",
     )
     # 6. Wash and care (ISO 3758: one symbol per group)
@@ -79,7 +86,7 @@ class Product(models.Model):
     care_professional = models.CharField(
         "professional care", max_length=20, choices=CareProfessional.choices, blank=True
     )
-    care_text = models.TextField("care instructions", blank=True)
+    care_text = PlainTextField("care instructions", blank=True, max_length=TEXT_MAX_LENGTH)
     # 7. Returns: product override of the category's and the brand's policy
     returns_policy = models.ForeignKey(
         "catalog.ReturnsPolicy", null=True, blank=True, on_delete=models.PROTECT,
@@ -116,6 +123,11 @@ class Product(models.Model):
                 | Q(rating_average__gte=0, rating_average__lte=5),
                 name="product_rating_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(model_height_cm__isnull=True)
+                | Q(model_height_cm__range=MODEL_HEIGHT_CM),
+                name="product_model_height_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -143,7 +155,7 @@ class Colour(models.Model):
         validators=[RegexValidator(r"^[A-Z0-9]+$", "Use capital letters and digits.")],
         help_text="The studio's colour code, used in photo file names.",
     )
-    name = models.CharField(max_length=80)
+    name = NameField(max_length=80)
     position = models.PositiveSmallIntegerField(default=0)
 
 

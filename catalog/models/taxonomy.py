@@ -3,6 +3,7 @@ from django.db import models
 from treebeard.mp_tree import MP_Node
 
 from .choices import ContentField
+from .fields import NameField
 
 
 class ContentProfile(models.Model):
@@ -36,7 +37,7 @@ class ContentProfile(models.Model):
 class Category(MP_Node):
     """A node of the taxonomy: department > category > sub-category, any depth."""
 
-    name = models.CharField(max_length=120)
+    name = NameField(max_length=120)
     slug = models.SlugField(max_length=120)
     content_profile = models.ForeignKey(
         ContentProfile,

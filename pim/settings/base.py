@@ -240,7 +240,12 @@ WEBHOOK_SWEEP_INTERVAL = env.float("WEBHOOK_SWEEP_INTERVAL", default=60.0)
 
 # Images: refuse decompression bombs outright rather than warn.
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=64_000_000)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Request bodies. The largest real product page (10 colours of 10 photos in 10 sizes, every
+# locale) posts about 1,850 fields and under 2 MB of text at its fields' max lengths;
+# more is a forged post, refused before any form is built. Text over a field's max_length
+# but under this size reaches the form and is refused on its field.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

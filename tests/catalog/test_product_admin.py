@@ -432,3 +432,106 @@ def test_deleting_a_colour_deletes_its_variants(admin_client, dress):
     assert response.status_code == 302, errors_of(response)
     assert list(Variant.objects.values_list("sku", flat=True)) == ["WD-BLK-M"]
     assert list(dress.colours.values_list("code", flat=True)) == ["BLK"]
+
+
+# -------------------------------------------------------------- oversized posts (issue 11)
+def largest_real_page(product):
+    """10 colours of 10 photos each, 10 sizes, every locale written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.services.photos import photo_add
+    from tests.media import builders
+
+    sizes = [f"S{i}" for i in range(10)]
+    for i, size in enumerate(sizes):
+        factories.SizeChartRowFactory(product=product, size_label=size, eu=size, position=i + 2)
+    colours = [product.colours.get()] + [
+        factories.ColourFactory(product=product, code=f"C{i}", name=f"Colour {i}", position=i)
+        for i in range(1, 10)]
+    assets = []
+    for i, colour in enumerate(colours):
+        colour.name_fr = colour.name_pl = colour.name_zh_hans = f"{colour.name} (t)"
+        colour.save()
+        for size in sizes:
+            factories.VariantFactory(colour=colour, size_label=size)
+        for n in range(10):
+            alt = {loc: f"Photo {n}" for loc in ("en", "fr", "pl", "zh_hans")}
+            if i == 0:
+                photo = photo_add(colour=colour, alt_text=alt, file=SimpleUploadedFile(
+                    f"p{n}.jpg", builders.jpeg(size=(40, 50), colour=(n * 20, 60, 90))))
+                assets.append(photo.asset)
+            else:
+                photo_add(colour=colour, asset=assets[n], alt_text=alt)
+    for name in ("name", "description", "material_text", "fit_description", "size_advice",
+                 "care_text"):
+        for loc in ("en", "fr", "pl", "zh_hans"):
+            setattr(product, f"{name}_{loc}", f"{name} {loc}")
+    product.save()
+
+
+def test_the_largest_real_page_posts_well_within_the_field_limit(admin_client, dress, settings):
+    largest_real_page(dress)
+    data = load(admin_client, dress)
+    fields = sum(len(v) if isinstance(v, list) else 1 for v in data.values())
+    print("fields posted by the largest real product page:", fields)
+    assert fields * 2 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+
+
+def test_a_forged_row_count_is_refused_at_once_with_a_message(admin_client, dress):
+    import time
+    data = load(admin_client, dress)
+    data["colours-TOTAL_FORMS"] = "5000"
+    started = time.monotonic()
+    response = admin_client.post(change_url(dress), data)
+    assert time.monotonic() - started < 5  # the page itself takes under a second
+    assert "A page may send at most 30 colours here; this one sent more. Nothing was saved." \
+        in errors_of(response)
+    assert Product.objects.get(pk=dress.pk).version == 1
+
+
+def test_a_description_over_its_length_gets_a_form_error(admin_client, dress):
+    data = load(admin_client, dress)
+    data["description_en"] = "<p>" + "x" * 5_000_000 + "</p>"
+    response = admin_client.post(change_url(dress), data)
+    assert "Ensure this value has at most 20000 characters" in errors_of(response)
+    assert Product.objects.get(pk=dress.pk).version == 1
+
+
+def test_bad_text_and_numbers_through_the_page(admin_client, dress):
+    data = load(admin_client, dress)
+    data.update({"name_fr": "\u200b\u200b", "colours-0-name_pl": "\u3000\u200b",
+                 "size_chart_rows-0-chest_cm": "-5", "model_height_cm": "20"})
+    errors = errors_of(admin_client.post(change_url(dress), data))
+    assert errors.count("A name needs at least one visible character") == 2, errors
+    assert "Ensure this value is greater than or equal to 10." in errors
+    assert "Ensure this value is greater than or equal to 100." in errors
+    data = load(admin_client, dress)
+    data.update({"name_fr": "Robe \u202elongue\u202c",
+                 "composition_lines-0-percentage": "50"})
+    errors = errors_of(admin_client.post(change_url(dress), data))
+    assert "Shell sums to 50 %; each part must sum to exactly 100 %." in errors
+    data["composition_lines-0-percentage"] = "100"
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    assert Product.objects.get(pk=dress.pk).name_fr == "Robe longue"
+
+
+def test_source_and_translations_changed_together_stay_current(admin_client, dress):
+    from catalog.models import TranslationStamp, source_hash
+    data = load(admin_client, dress)
+    data.update({"colours-0-name_fr": "Rouge", "colours-0-name_pl": "Czerwony",
+                 "colours-0-name_zh_hans": "红", "name_fr": "Robe"})
+    assert admin_client.post(change_url(dress), data).status_code == 302
+    data = load(admin_client, dress)
+    data.update({"colours-0-name_en": "Crimson", "colours-0-name_fr": "Cramoisi",
+                 "colours-0-name_pl": "Karmazynowy", "colours-0-name_zh_hans": "深红",
+                 "name_en": "Linen maxi dress", "name_fr": "Robe maxi"})
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 302, errors_of(response)
+    stamps = TranslationStamp.objects.filter(product=dress)
+    assert {(s.locale, s.source_hash) for s in stamps.exclude(colour=None)} == {
+        (loc, source_hash("Crimson")) for loc in ("fr", "pl", "zh-hans")}
+    assert {(s.locale, s.source_hash) for s in stamps.filter(colour=None)} == {
+        ("fr", source_hash("Linen maxi dress"))}

@@ -218,3 +218,109 @@ def test_colour_names_are_stamped_however_they_are_written(dress):
     colour_save(colour=colour)
     assert TranslationStamp.objects.get(colour=colour, locale="pl").source_hash \
         == source_hash("Crimson")
+
+
+# ------------------------------------------------------------- bad text and numbers (issue 11)
+INVISIBLE_NAMES = ["\u200b\u200b", "\u3000\u3000", "\u200b \u3000\ufeff", "\u202e\u200b"]
+VISIBLE_NEEDED = ["A name needs at least one visible character, not only spaces or invisible ones."]
+
+
+@pytest.mark.parametrize("name", INVISIBLE_NAMES)
+def test_names_need_a_visible_character_in_every_locale_given(dress, name):
+    paths = refused(product=dress, expected_version=1, fields={"name_pl": name},
+                    colours=[{"code": "RED", "name_zh_hans": name}])
+    assert paths == {"name_pl": VISIBLE_NEEDED, "colours.0.name_zh_hans": VISIBLE_NEEDED}
+    assert Product.objects.get(pk=dress.pk).version == 1
+    assert not TranslationStamp.objects.exists()
+    assert refused(product=dress, expected_version=1,
+                   colours=[{"code": "RED", "name_en": name}])["colours.0.name_en"] \
+        == VISIBLE_NEEDED
+
+
+def test_a_category_name_needs_a_visible_character():
+    from catalog.models import Category
+    from catalog.services.taxonomy import category_create
+    with pytest.raises(ContentError) as caught:
+        category_create(category=Category(name_en="\u3000", name_fr="\u200b", slug="blank"))
+    assert caught.value.paths["name_en"] == VISIBLE_NEEDED
+    assert caught.value.paths["name_fr"] == VISIBLE_NEEDED
+    assert not Category.objects.filter(slug="blank").exists()
+
+
+def test_bidi_controls_are_removed_from_every_text(dress):
+    rlo = "\u202eevil\u202c \u2066x\u2069"
+    saved = save(dress, fields={"name_fr": f"Robe {rlo}", "care_text_en": rlo,
+                                "description_en": f"<p>{rlo}</p>"},
+                 colours=[{"code": "RED", "name_pl": f"Czerwony {rlo}"}])
+    product = Product.objects.get(pk=saved.product.pk)
+    assert product.name_fr == "Robe evil x"
+    assert product.care_text_en == "evil x"
+    assert product.description_en == "<p>evil x</p>"
+    assert Colour.objects.get(product=product).name_pl == "Czerwony evil x"
+    # A write that skips the checks is cleaned too.
+    product.fit_description_en = "\u202dSlim"
+    product.save()
+    assert Product.objects.get(pk=product.pk).fit_description_en == "Slim"
+
+
+def test_texts_longer_than_their_field_are_refused(dress):
+    paths = refused(product=dress, expected_version=1,
+                    fields={"description_en": "<p>" + "x" * 20_001 + "</p>",
+                            "care_text_fr": "x" * 5_001})
+    assert paths["description_en"] == [
+        "Ensure this value has at most 20000 characters (it has 20008)."]
+    assert paths["care_text_fr"] == [
+        "Ensure this value has at most 5000 characters (it has 5001)."]
+
+
+def test_measurements_model_height_and_shipping_have_bounds(dress):
+    paths = refused(product=dress, expected_version=1, fields={"model_height_cm": 999},
+                    size_chart=[{"size_label": "S", "eu": "36", "chest_cm": "-5"},
+                                {"size_label": "M", "eu": "38", "foot_length_cm": "99"}],
+                    shipping=[{"country": "DE", "cost": "250000", "currency": "EUR",
+                               "min_days": 1, "max_days": 99_999}])
+    assert paths == {
+        "model_height_cm": ["Ensure this value is less than or equal to 230."],
+        "size_chart.0.chest_cm": ["Ensure this value is greater than or equal to 10."],
+        "size_chart.1.foot_length_cm": ["Ensure this value is less than or equal to 40."],
+        "shipping.0.cost": ["Ensure this value is less than or equal to 100000."],
+        "shipping.0.max_days": ["Ensure this value is less than or equal to 90."],
+    }
+    assert not ShippingRate.objects.filter(product=dress).exists()
+
+
+def test_the_database_refuses_out_of_range_numbers_too(dress):
+    from django.db import IntegrityError, transaction
+    row = dress.size_chart_rows.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SizeChartRow.objects.filter(pk=row.pk).update(chest_cm=-5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=dress.pk).update(model_height_cm=20)
+
+
+@pytest.mark.parametrize("percentages, total", [
+    (["25", "25"], "50"), (["33.50", "33.50"], "67"), (["0.50", "50"], "50.5"),
+    (["60", "60"], "120"),
+])
+def test_a_composition_sum_prints_as_written(dress, percentages, total):
+    paths = refused(product=dress, expected_version=1, composition=[
+        {"fibre": fibre, "percentage": p} for fibre, p in zip(("flax", "cotton"), percentages)])
+    assert paths == {"composition": [
+        f"Shell sums to {total} %; each part must sum to exactly 100 %."]}
+
+
+def test_translations_written_with_their_new_source_are_current(dress):
+    colour = dress.colours.get()
+    save(dress, fields={"name_fr": "Robe", "name_pl": "Suknia"},
+         colours=[{"code": "RED", "name_fr": "Rouge", "name_pl": "Czerwony",
+                   "name_zh_hans": "红"}])
+    dress = Product.objects.get(pk=dress.pk)
+    # Source and translations change together: each is stamped against the new source.
+    save(dress, fields={"name_en": "Linen maxi dress", "name_fr": "Robe maxi", "name_pl": "Maxi"},
+         colours=[{"code": "RED", "name_en": "Crimson", "name_fr": "Cramoisi",
+                   "name_pl": "Karmazynowy", "name_zh_hans": "深红"}])
+    stamps = TranslationStamp.objects.filter(product=dress)
+    assert {(s.field, s.locale, s.source_hash) for s in stamps.filter(colour=colour)} == {
+        ("name", loc, source_hash("Crimson")) for loc in ("fr", "pl", "zh-hans")}
+    assert {(s.locale, s.source_hash) for s in stamps.filter(colour=None)} == {
+        (loc, source_hash("Linen maxi dress")) for loc in ("fr", "pl")}
