@@ -50,3 +50,18 @@ def test_admin_and_api_docs_send_a_content_security_policy(admin_client):
         assert directives["script-src"] == "'self'", path
         assert directives["object-src"] == "'none'"
         assert "https://" not in directives["default-src"]
+
+
+@pytest.mark.django_db
+def test_a_post_over_the_size_limit_gets_a_page_that_says_so(admin_client, settings):
+    product = factories.ProductFactory()
+    before = product.description_en
+    response = admin_client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        {"description_en": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved" in page and "at most 8 MB" in page
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 8 * 1024 * 1024  # what the page says
+    product.refresh_from_db()
+    assert product.description_en == before
