@@ -33,12 +33,15 @@ def channels_specs(channels: Iterable[Channel] | None = None) -> list[str]:
     return specs_canonical(spec for channel in channels for spec in channel.renditions)
 
 
-def product_assets(product) -> list[Asset]:
+def _video(product) -> ProductVideo | None:
+    return ProductVideo.objects.filter(product=product).select_related("poster", "video").first()
+
+
+def product_assets(product, video: ProductVideo | None) -> list[Asset]:
     """Every image a product shows: photos of all colours, then the video's poster."""
     photos = (ProductPhoto.objects.filter(colour__product=product).select_related("asset")
               .order_by("colour__position", "colour_id", "position", "id"))
     assets = {photo.asset_id: photo.asset for photo in photos}
-    video = ProductVideo.objects.filter(product=product).select_related("poster").first()
     if video:
         assets.setdefault(video.poster_id, video.poster)
     return list(assets.values())
@@ -57,31 +60,27 @@ def product_rendition_needs(*, product, specs: Iterable[str],
 
     ``specs`` (the channels' ``renditions``) apply to each photo of every colour and to the
     video poster; with ``social``, each social-media image needs its crop in each output format
-    they name. No specs, no needs.
+    they name. The video needs its copy without metadata (``VIDEO_CLEAN_SPEC``) whatever the
+    specs.
     """
     wanted = specs_canonical(specs)
-    if not wanted:
-        return {}
-    needs = {asset.pk: (asset, list(wanted)) for asset in product_assets(product)}
-    if social:
+    video = _video(product)
+    needs = {}
+    if wanted:
+        needs = {asset.pk: (asset, list(wanted)) for asset in product_assets(product, video)}
+    if wanted and social:
         for image in SocialImage.objects.filter(product=product).select_related("asset"):
             asset_specs = needs.setdefault(image.asset_id, (image.asset, []))[1]
             asset_specs += [s for s in social_crop_specs(image, wanted) if s not in asset_specs]
+    if video:
+        needs[video.video_id] = (video.video, [VIDEO_CLEAN_SPEC])
     return needs
-
-
-def product_video_asset(product) -> Asset | None:
-    """The product's video: channels get its copy without metadata, whatever their specs."""
-    video = ProductVideo.objects.filter(product=product).select_related("video").first()
-    return video.video if video else None
 
 
 def renditions_missing_for_product(*, product, specs: Iterable[str]) -> list[tuple[Asset, str]]:
     """(asset, canonical spec) pairs the product needs for ``specs`` and that do not exist yet,
     the video's copy without metadata included."""
     needs = product_rendition_needs(product=product, specs=specs)
-    if video := product_video_asset(product):
-        needs.setdefault(video.pk, (video, []))[1].append(VIDEO_CLEAN_SPEC)
     if not needs:
         return []
     have = set(Rendition.objects.filter(
@@ -102,9 +101,10 @@ def renditions_ensure_for_product(*, product, specs: Iterable[str] | None = None
     renditions: list[Rendition] = []
     for asset, wanted in product_rendition_needs(product=product, specs=specs,
                                                  social=social).values():
-        renditions += renditions_generate(asset=asset, specs=wanted).values()
-    if video := product_video_asset(product):
-        renditions.append(video_clean_copy(asset=video))
+        if asset.kind == Asset.Kind.VIDEO:
+            renditions.append(video_clean_copy(asset=asset))
+        else:
+            renditions += renditions_generate(asset=asset, specs=wanted).values()
     return renditions
 
 
