@@ -98,6 +98,23 @@ def test_payload_is_built_in_a_constant_number_of_queries(screens, django_assert
         snapshot_payload(full, screens, "fr", version=1, published_at=now)
 
 
+def test_publishing_is_a_constant_number_of_queries(screens, django_assert_max_num_queries):
+    """Renditions checked (4 queries), the product loaded (12), its snapshots read and
+    written (2), the barcode index kept (2), in a savepoint (2): the same whatever the
+    product's colours, sizes and photos."""
+    small, big = make_complete_product(photos=1), make_complete_product(photos=3)
+    for extra in range(3):
+        colour = factories.ColourFactory(product=big, code=f"X{extra}")
+        for size in ("S", "L", "XL"):
+            factories.VariantFactory(colour=colour, size_label=size)
+    counts = []
+    for product in (small, big):
+        with django_assert_max_num_queries(22) as ctx, transaction.atomic():
+            snapshots_publish(product=product, channels=[screens])
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
 def test_later_edits_never_change_a_published_snapshot(screens):
     product = make_complete_product(photos=1)
     with transaction.atomic():
