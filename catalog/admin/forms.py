@@ -172,7 +172,9 @@ class BoundedInlineMixin:
     validate_max = True
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("absolute_max", self.absolute_max or self.max_num)
+        # The declared maximum: the admin sets an instance's max_num to 0 for a user who may
+        # not add rows, and the cap must stay at or above what the formset is given.
+        kwargs.setdefault("absolute_max", self.absolute_max or type(self).max_num)
         kwargs.setdefault("validate_max", self.validate_max)
         formset = super().get_formset(request, obj, **kwargs)
         formset = type(formset.__name__, (RowCountCappedMixin, formset), {})
