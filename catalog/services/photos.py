@@ -206,6 +206,7 @@ def video_set(*, product, video: Asset | None = None, video_file=None,
         record = current or ProductVideo(product=product)
         record.video, record.poster = video, poster
         full_clean(record)
+        record._history_user = user
         record.save()
         renditions_queue_for_product(product_id=product.pk)
     return record
@@ -214,6 +215,7 @@ def video_set(*, product, video: Asset | None = None, video_file=None,
 def video_remove(*, video: ProductVideo, user=None) -> None:
     """Take the video off its product; its files stay in the library."""
     with transaction.atomic():
+        video._history_user = user
         video.delete()
 
 
@@ -230,6 +232,7 @@ def social_image_add(*, product, ratio: str, file=None, asset: Asset | None = No
                              focal_y=focal[1], position=position)
         _set_alt_text(social, alt_text)
         full_clean(social)
+        social._history_user = user
         social.save()
         renditions_queue_for_product(product_id=product.pk)
     return social
@@ -251,6 +254,7 @@ def social_image_update(*, image: SocialImage, ratio: str | None = None,
             image.position = position
         _set_alt_text(image, alt_text)
         full_clean(image)
+        image._history_user = user
         image.save()
         renditions_queue_for_product(product_id=image.product_id)
     return image
@@ -258,4 +262,5 @@ def social_image_update(*, image: SocialImage, ratio: str | None = None,
 
 def social_image_remove(*, image: SocialImage, user=None) -> None:
     with transaction.atomic():
+        image._history_user = user
         image.delete()

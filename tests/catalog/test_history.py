@@ -109,7 +109,9 @@ def test_history_lists_every_change_of_the_product_and_its_inlines(marta):
     assert "red.jpg" in {c.new for c in entry(entries, "Photo 1 of Red (RED)", "created").changes}
     assert entry(entries, "Video", "changed").changes == [
         FieldChange("Poster", "poster.jpg", "red.jpg")]
-    assert FieldChange("Video", None, "clip.mp4") in entry(entries, "Video", "created").changes
+    video = entry(entries, "Video", "created")
+    assert FieldChange("Video", None, "clip.mp4") in video.changes and video.user == "Marta Nowak"
+    assert entry(entries, "Social image 4:5 (portrait feed)", "created").user == "Marta Nowak"
     assert entry(entries, "Social image 4:5 (portrait feed)", "changed").changes == [
         FieldChange("Focal point x (%)", "50", "30")]
     assert all(e.changes for e in entries if e.action != "deleted")
