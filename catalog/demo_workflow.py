@@ -57,7 +57,7 @@ def complete_channels(product_ids) -> dict[int, list[Channel]]:
     """Per product, the channels it is complete for in every locale (from current rows)."""
     channels = {c.pk: c for c in Channel.objects.all()}
     rows = (ProductCompleteness.objects.filter(product_id__in=product_ids)
-            .values("product_id", "channel_id")
+            .order_by().values("product_id", "channel_id")
             .annotate(total=Count("id"), done=Count("id", filter=Q(complete=True))))
     result: dict[int, list[Channel]] = {}
     for row in rows:

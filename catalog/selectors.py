@@ -1,13 +1,13 @@
 """Reads of the catalog that own their query shape."""
 from django.core.files.storage import default_storage
-from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import F, Func, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Length, Substr
 
 from media import conf as media_settings
 from media.models import Rendition
 from media.renditions.specs import canonical_spec
 
-from .models import Category, ProductPhoto
+from .models import Category, Product, ProductPhoto
 
 from .loaders import CategoryTree
 
@@ -28,6 +28,15 @@ def category_effective_profile_subquery(field: str = "content_profile__name") ->
         .values(field)[:1]
     )
     return Subquery(carriers)
+
+
+def category_products_subquery() -> Coalesce:
+    """How many products sit in OuterRef("path")'s branch (the category and everything below)."""
+    products = (
+        Product.objects.filter(category__path__startswith=OuterRef("path")).order_by()
+        .annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    )
+    return Coalesce(Subquery(products), 0)
 
 
 def translation_waiting(*, locales, product_ids=None) -> dict[int, dict[str, dict[str, list]]]:

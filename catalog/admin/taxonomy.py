@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
@@ -11,7 +10,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import MoveNodeForm, movenodeform_factory
 
 from catalog.models import Category, ShippingRate
-from catalog.selectors import category_effective_profile_subquery
+from catalog.selectors import category_effective_profile_subquery, category_products_subquery
 from catalog.services.errors import ContentError
 from catalog.services.taxonomy import (
     category_create,
@@ -83,7 +82,7 @@ class CategoryAdmin(TreeAdmin, SimpleHistoryAdmin, TabbedDjangoJqueryTranslation
             .select_related("content_profile")
             .annotate(
                 effective_profile=category_effective_profile_subquery(),
-                product_total=Count("products"),
+                product_total=category_products_subquery(),
             )
         )
 
@@ -93,7 +92,13 @@ class CategoryAdmin(TreeAdmin, SimpleHistoryAdmin, TabbedDjangoJqueryTranslation
             return obj.content_profile.name
         return f"{obj.effective_profile} (inherited)" if obj.effective_profile else "—"
 
-    @admin.display(description="products", ordering="product_total")
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The tree lists one level at a time; the footer also says how many categories it holds.
+        changelist.tree_total = Category.objects.count()
+        return changelist
+
+    @admin.display(description="products (in the branch)", ordering="product_total")
     def products_count(self, obj):
         return obj.product_total
 

@@ -122,18 +122,18 @@ def completeness_dashboard() -> dict:
     """Counts by channel and locale, and by category and channel; a handful of queries."""
     channels = list(Channel.objects.order_by("code"))
     by_locale: dict[tuple[int, str], DashboardCell] = {}
-    for row in ProductCompleteness.objects.values("channel_id", "locale").annotate(
+    for row in ProductCompleteness.objects.order_by().values("channel_id", "locale").annotate(
         done=Count("pk", filter=Q(complete=True)), todo=Count("pk", filter=Q(complete=False)),
         average=Avg("score"),
     ):
         by_locale[(row["channel_id"], row["locale"])] = DashboardCell(
             row["done"], row["todo"], round(row["average"] or 0, 1))
     incomplete = defaultdict(int)
-    for row in ProductCompleteness.objects.filter(complete=False).values(
+    for row in ProductCompleteness.objects.filter(complete=False).order_by().values(
         "product__category_id", "channel_id"
     ).annotate(n=Count("product_id", distinct=True)):
         incomplete[(row["product__category_id"], row["channel_id"])] = row["n"]
-    products_in = dict(Product.objects.values("category_id").annotate(n=Count("pk"))
+    products_in = dict(Product.objects.order_by().values("category_id").annotate(n=Count("pk"))
                        .values_list("category_id", "n"))
     return {
         "channels": [

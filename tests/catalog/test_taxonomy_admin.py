@@ -121,3 +121,26 @@ def test_product_history_shows_who_changed_what(admin_client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "marta" in page and "Name" in page and "Washed linen dress" in page
+
+
+def test_tree_counts_the_products_of_each_branch_and_every_category(admin_client):
+    women = factories.CategoryFactory(name="Women")
+    dresses = factories.CategoryFactory(name="Dresses", parent=women)
+    long_dresses = factories.CategoryFactory(name="Long dresses", parent=dresses)
+    short_dresses = factories.CategoryFactory(name="Short dresses", parent=dresses)
+    factories.CategoryFactory(name="Men")
+    for category, count in ((long_dresses, 2), (short_dresses, 1)):
+        for _ in range(count):
+            factories.ProductFactory(category=category)
+    url = reverse("admin:catalog_category_changelist")
+    response = admin_client.get(url)
+    counts = {row.name_en: row.product_total for row in response.context["cl"].result_list}
+    assert counts == {"Women": 3, "Men": 0}
+    assert "2 shown at this level, 5 categories in the tree" in response.content.decode()
+    searched = admin_client.get(url, {"q": "dresses"})
+    counts = {row.name_en: row.product_total for row in searched.context["cl"].result_list}
+    assert counts == {"Dresses": 3, "Long dresses": 2, "Short dresses": 1}
+    assert "3 categories" in searched.content.decode()
+    children = admin_client.get(f"{url}children/{dresses.pk}/").json()
+    html = children["result_html"]
+    assert 'class="field-products_count">2<' in html and 'class="field-products_count">1<' in html

@@ -185,3 +185,18 @@ def test_every_failure_links_to_a_place_on_the_page(admin_client, channel):
     missing = {f["anchor"] for f in failures if f'id="{f["anchor"]}"' not in html}
     assert missing == set()
     assert all(f'href="#{f["anchor"]}"' in html for f in failures)
+
+
+def test_dashboard_counts_every_product_of_a_category(admin_client, catalog):
+    """Counts are per channel x locale and per category, whatever the models' default ordering."""
+    complete, partial = catalog
+    build_complete_product(category=complete.category)
+    completeness_recompute()
+    response = admin_client.get(reverse("admin:catalog_productcompleteness_changelist"))
+    webshop = next(e for e in response.context["channels"] if e["channel"].code == "webshop")
+    by_locale = {row["locale"].code: row["cell"] for row in webshop["rows"]}
+    assert (by_locale["en"].complete, by_locale["en"].incomplete) == (2, 1)
+    assert (by_locale["fr"].complete, by_locale["fr"].incomplete) == (2, 1)
+    rows = {row["label"]: row for row in response.context["categories"]}
+    assert sum(row["products"] for row in rows.values()) == 3
+    assert max(row["products"] for row in rows.values()) >= 2
