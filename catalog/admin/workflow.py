@@ -12,6 +12,7 @@ from django.urls import path, reverse
 
 from catalog.models import Channel, Product, ProductTransition
 from catalog.models.publishing import live_snapshots_tombstoned_by_caller
+from catalog.services.publishing import published_channels
 from catalog.services.workflow import (
     TRANSITIONS,
     product_delete,
@@ -174,13 +175,36 @@ class ProductWorkflowAdminMixin:
         ]
 
     def workflow_buttons(self, request, product: Product) -> list[dict]:
-        """The transitions this user may make from the product's current state."""
+        """The transitions that mean something for this product now and that this user may make.
+
+        An approved product offers approval again only for edits since its approval or for
+        channels it is not live on, and submission only to someone who cannot approve; nothing
+        offers unpublishing a product that is live nowhere.
+        """
         info = self.model._meta.app_label, self.model._meta.model_name
+        allowed = {action for action, (_, states) in TRANSITIONS.items()
+                   if product.status in states and transition_allowed(user=request.user,
+                                                                      action=action)}
+        live = {c.pk for c in published_channels(product)}
+        if not live:
+            allowed.discard(Action.UNPUBLISH)
+        labels = dict(BUTTON_LABELS)
+        if product.status == Product.Status.APPROVED:
+            approved_version = (product.transitions.filter(action=Action.APPROVE)
+                                .values_list("product_version", flat=True).first())
+            edited = approved_version is None or product.version > approved_version
+            unpublished = Channel.objects.exclude(pk__in=live).exists()
+            if not (edited or unpublished):
+                allowed.discard(Action.APPROVE)
+            if not edited or Action.APPROVE in allowed:
+                allowed.discard(Action.SUBMIT)
+            if edited:
+                labels[Action.APPROVE] = "Approve changes and publish…"
+                labels[Action.SUBMIT] = "Submit changes for review"
         return [
-            {"label": BUTTON_LABELS[action], "action": action,
+            {"label": labels[action], "action": action,
              "url": reverse("admin:%s_%s_workflow" % info, args=[product.pk, action])}
-            for action, (_, states) in TRANSITIONS.items()
-            if product.status in states and transition_allowed(user=request.user, action=action)
+            for action in TRANSITIONS if action in allowed
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

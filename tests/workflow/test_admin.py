@@ -4,7 +4,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from catalog.models import Product, ProductSnapshot
-from catalog.services.workflow import product_submit
+from catalog.services.products import product_save
+from catalog.services.workflow import product_approve, product_submit
 from tests import factories
 from tests.workflow.conftest import make_complete_product
 
@@ -38,6 +39,32 @@ def test_buttons_follow_role_and_state(client, complete_product, merchandiser, c
     page = client.get(change_url(complete_product)).content.decode()
     assert "Approve and publish" in page and "Reject" in page
     assert "Submit for review" not in page
+
+
+def buttons(client, product):
+    return [str(b["action"]) for b in client.get(change_url(product)).context["workflow_buttons"]]
+
+
+def test_buttons_offer_only_what_means_something_now(client, complete_product, merchandiser,
+                                                     content_manager):
+    client.force_login(merchandiser)
+    assert buttons(client, complete_product) == ["submit"]  # never published: no unpublish
+    client.force_login(content_manager)
+    assert buttons(client, complete_product) == ["archive"]
+
+    product_submit(product=complete_product, user=merchandiser)
+    product_approve(product=complete_product, user=content_manager)
+    assert buttons(client, complete_product) == ["archive", "unpublish"]  # live, nothing new
+
+    complete_product.name_en = "Linen dress, new cut"
+    product_save(product=complete_product, expected_version=complete_product.version,
+                 user=merchandiser)
+    page = client.get(change_url(complete_product)).content.decode()
+    assert "Approve changes and publish" in page and "Submit changes" not in page
+    assert buttons(client, complete_product) == ["approve", "archive", "unpublish"]
+    client.force_login(merchandiser)
+    assert "Submit changes for review" in client.get(change_url(complete_product)).content.decode()
+    assert buttons(client, complete_product) == ["submit"]
 
 
 def test_submit_then_approve_from_the_product_page(client, complete_product, screens,
