@@ -14,8 +14,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from modeltranslation.admin import TranslationInlineModelAdmin
 from modeltranslation.utils import build_localized_fieldname
 
@@ -409,6 +410,28 @@ class ShootImportAssetAdmin(AssetAdmin):
     """The asset library, with the import of a photo shoot onto product colours."""
 
     change_list_template = "admin/catalog/shoot/asset_change_list.html"
+    fields = (*AssetAdmin.fields, "used_by")
+    readonly_fields = fields
+
+    @admin.display(description="used by")
+    def used_by(self, asset):
+        """Every product content that shows this asset, linked to its product page."""
+        uses = [
+            *((photo.colour.product, f"{photo.colour.name} photo {photo.position} "
+               f"({photo.get_role_display()})")
+              for photo in asset.photos.select_related("colour__product")),
+            *((video.product, "video") for video in asset.videos.select_related("product")),
+            *((video.product, "video poster")
+              for video in asset.video_posters.select_related("product")),
+            *((image.product, f"social image ({image.get_ratio_display()})")
+              for image in asset.social_images.select_related("product")),
+        ]
+        if not uses:
+            return "Not used by any product."
+        return format_html_join(
+            mark_safe("<br>"), '<a href="{}">{} {}</a>: {}',
+            ((reverse("admin:catalog_product_change", args=[product.pk]), product.style_code,
+              product.name, what) for product, what in uses))
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

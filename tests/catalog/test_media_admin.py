@@ -115,6 +115,8 @@ def test_upload_a_photo_on_the_product_page(admin_client, colour, on_commit):
     photo = colour_photos(colour).get()
     assert (photo.role, photo.alt_text_en, photo.asset.format) == ("detail", "Seam detail", "jpeg")
     assert photo.asset.renditions.exists()  # the thumbnail was queued and made
+    assert photo.position == 1
+    assert photo.asset.uploaded_by.username == "admin"
 
 
 def test_eleventh_photo_on_the_product_page_is_refused_and_nothing_is_stored(
@@ -208,3 +210,14 @@ def test_swap_a_photo_on_a_full_colour_in_one_save(admin_client, colour):
     assert len(remaining) == MAX_PHOTOS_PER_COLOUR
     assert photos[0].pk not in {p.pk for p in remaining}
     assert Asset.objects.filter(pk=photos[0].asset_id).exists()  # kept in the library
+
+
+def test_asset_page_says_which_products_use_it(admin_client, colour):
+    photo = add_photos(colour, 1)[0]
+    url = reverse("admin:media_asset_change", args=[photo.asset.pk])
+    page = admin_client.get(url).content.decode()
+    product = colour.product
+    assert f'<a href="{change_url(product)}">{product.style_code} {product.name}</a>' in page
+    assert f"{colour.name} photo 1 (" in page
+    photo.delete()
+    assert b"Not used by any product." in admin_client.get(url).content
