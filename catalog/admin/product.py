@@ -1,6 +1,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
@@ -32,7 +33,7 @@ from catalog.models import (
     SizeChartRow,
     Variant,
 )
-from catalog.models.fields import gtin_normalize
+from catalog.search import products_search
 from catalog.selectors import category_path_labels
 from catalog.services.content import composition_check, size_chart_required, variant_sizes_check
 from catalog.services.errors import ContentError
@@ -215,15 +216,9 @@ class ProductAdmin(
     list_display_links = ("cover", "style_code")
     list_select_related = ("brand", "season", "category")
     list_filter = (CategoryTreeFilter, "season", "brand", "status")
-    search_fields = (
-        "style_code",
-        "name_en",
-        "name_fr",
-        "name_pl",
-        "name_zh_hans",
-        "colours__variants__sku",
-    )
-    search_help_text = "Style code, name in any language, SKU or GTIN."
+    search_fields = ("style_code",)  # shows the box; catalog.search does the searching
+    search_help_text = ("Style code, SKU or GTIN (exact or its start), or words from a name or "
+                        "description in any language.")
     list_per_page = 50
     readonly_fields = ("status", "version", "created_at", "updated_at")
     inlines = [ColourInline, CompositionInline, SizeChartInline, ShippingInline,
@@ -249,12 +244,13 @@ class ProductAdmin(
     )
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = "".join(search_term.split())
-        if term.isdigit() and len(term) in (8, 12, 13, 14):
-            results |= queryset.filter(colours__variants__gtin=gtin_normalize(term))
-            may_have_duplicates = True
-        return results, may_have_duplicates
+        if not search_term.strip():
+            return queryset, False
+        found = products_search(queryset, search_term)
+        if ORDER_VAR not in request.GET:  # unless sorted by a column: codes, names, texts
+            found = found.order_by("search_rank", *found.query.order_by)
+        return found, False
+
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)

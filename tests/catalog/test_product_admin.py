@@ -331,7 +331,7 @@ def test_bad_style_code_on_add_stores_nothing(admin_client, dress):
     "term", ["WD-24-0193", "linen", "Robe", "SKU", "GTIN-13", "UPC"], ids=str
 )
 def test_search_by_style_code_name_sku_gtin(admin_client, dress, term):
-    factories.ProductFactory(style_code="XX-00-0001", name="Wool coat")
+    factories.ProductFactory(style_code="XX-00-0001", name="Wool coat", description="<p>Warm.</p>")
     dress.name_fr = "Robe longue"
     dress.save()
     variant = Variant.objects.get(colour__product=dress)
