@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django_countries import countries
 
 from catalog.models import Channel
@@ -27,7 +28,8 @@ class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
         )
         self.fields["markets"] = forms.MultipleChoiceField(
             choices=list(countries), required=False,
-            widget=forms.SelectMultiple(attrs={"size": 10}),
+            # The admin's own searchable two-list picker: type to filter 250 countries.
+            widget=FilteredSelectMultiple("markets", is_stacked=False),
             help_text="Countries sold to: each needs a shipping cost and delivery time.",
         )
         self.fields["renditions"] = forms.CharField(
@@ -46,7 +48,16 @@ class ChannelForm(ContentFieldsFormMixin, forms.ModelForm):
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
     form = ChannelForm
-    list_display = ("name", "code", "locales", "markets", "min_photos", "description_max_length")
+    list_display = ("name", "code", "locales_list", "markets_list", "min_photos",
+                    "description_max_length")
+
+    @admin.display(description="locales")
+    def locales_list(self, obj):
+        return ", ".join(obj.locales)
+
+    @admin.display(description="markets")
+    def markets_list(self, obj):
+        return ", ".join(obj.markets) or "—"
 
     def save_model(self, request, obj, form, change):
         channel_save(channel=obj, user=request.user)

@@ -31,3 +31,18 @@ def test_pages_load_without_console_errors_or_foreign_requests(admin_page, path)
     assert response.status == 200
     admin_page.wait_for_load_state("networkidle")
     assert admin_page.title()
+
+
+def test_a_channels_markets_are_picked_from_a_searchable_list(admin_page):
+    channel = factories.ChannelFactory(code="webshop", markets=["FR"])
+    admin_page.goto(f"/admin/catalog/channel/{channel.pk}/change/")
+    admin_page.locator("#id_markets_input").press_sequentially("pola")
+    available = admin_page.locator("#id_markets_from option")
+    expect(available).to_have_count(1)
+    expect(available).to_have_text("Poland")
+    available.first.dblclick()
+    expect(admin_page.locator("#id_markets_to option")).to_have_text(["France", "Poland"])
+    admin_page.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_page.locator(".messagelist")).to_contain_text("changed successfully")
+    channel.refresh_from_db()
+    assert sorted(channel.markets) == ["FR", "PL"]
