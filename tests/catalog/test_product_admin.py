@@ -378,6 +378,18 @@ def test_product_list_queries_do_not_grow_with_rows(admin_client, django_assert_
         admin_client.get(url)
 
 
+def test_a_deep_page_lists_its_rows_in_order_with_their_annotations(admin_client):
+    url = reverse("admin:catalog_product_changelist")
+    _catalog(120)
+    codes = list(Product.objects.order_by("-style_code").values_list("style_code", flat=True))
+    response = admin_client.get(url, {"p": 2, "o": "-2"})  # newest style codes first
+    listed = response.context["cl"].result_list
+    assert [p.style_code for p in listed] == codes[50:100]
+    assert all(hasattr(p, "cover_thumbnail") for p in listed)
+    last = admin_client.get(url, {"p": 3, "o": "-2"}).context["cl"].result_list
+    assert [p.style_code for p in last] == codes[100:]
+
+
 def test_change_page_queries_do_not_grow_with_rows(
     admin_client, dress, django_assert_max_num_queries
 ):
