@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
+    path("screens/", include("api.stores.screen_urls")),
     path("", include("api.urls")),
 ]
 if settings.DEBUG:

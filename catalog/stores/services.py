@@ -1,0 +1,185 @@
+"""Writes of stores and their stock. Stock comes from store systems in batches of thousands."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from catalog.models import Variant
+from catalog.models.fields import gtin_normalize, validate_gtin
+from catalog.services.errors import full_clean
+from catalog.services.publishing import snapshots_touch
+
+from .models import Store, StoreStock
+
+MAX_LINES = 10_000
+MAX_QUANTITY = 2_147_483_647
+# Rows per query: far below every database's bound on parameters.
+CHUNK = 2_000
+
+
+def store_save(*, store: Store) -> Store:
+    """Create or update a store; refused with a ContentError naming the bad fields."""
+    full_clean(store)
+    store.save()
+    return store
+
+
+@dataclass
+class LineError:
+    index: int
+    code: str
+    message: str
+    field: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"index": self.index, "field": self.field, "code": self.code,
+                "message": self.message}
+
+
+@dataclass
+class StockWritten:
+    """What a batch did, line by line: every line is applied, ignored or refused."""
+
+    received: int = 0
+    applied: int = 0  # written (new or changed)
+    unchanged: int = 0  # as stored already: a batch sent twice writes nothing the second time
+    ignored: list[int] = field(default_factory=list)  # indexes older than the stored count
+    errors: list[LineError] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    index: int
+    key: str  # "gtin" or "sku"
+    value: str
+    quantity: int
+    as_of: datetime
+
+
+def _parse(index: int, line, store: Store) -> _Line | LineError:
+    """One line checked by hand: a serializer per line would cost more than the whole write."""
+    if not isinstance(line, dict):
+        return LineError(index, "invalid", "Each line is an object with gtin or sku, "
+                         "quantity and as_of.")
+    if line.get("store") not in (None, "", store.code):
+        return LineError(index, "other_store", f"This line is for the store "
+                         f"“{str(line['store'])[:40]}”; this batch writes {store.code} only.",
+                         "store")
+    gtin, sku = line.get("gtin"), line.get("sku")
+    if (gtin in (None, "")) == (sku in (None, "")):
+        return LineError(index, "invalid", "Give the variant by gtin or by sku (one of them).")
+    if gtin not in (None, ""):
+        if not isinstance(gtin, str):
+            return LineError(index, "invalid", "The GTIN is a string of digits.", "gtin")
+        try:
+            validate_gtin(gtin)
+        except Exception as error:  # ValidationError: its message says what is wrong
+            return LineError(index, "invalid_gtin", " ".join(getattr(error, "messages", [])
+                                                            or [str(error)])[:300], "gtin")
+        key, value = "gtin", gtin_normalize(gtin)
+    else:
+        if not isinstance(sku, str) or len(sku) > 40:
+            return LineError(index, "invalid", "The SKU is a string of at most 40 characters.",
+                             "sku")
+        key, value = "sku", sku.strip()
+    quantity = line.get("quantity")
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        return LineError(index, "invalid", "The quantity is a whole number.", "quantity")
+    if quantity < 0:
+        return LineError(index, "negative_quantity",
+                         f"The quantity cannot be negative ({quantity}).", "quantity")
+    if quantity > MAX_QUANTITY:
+        return LineError(index, "invalid", "The quantity is too large.", "quantity")
+    raw = line.get("as_of")
+    as_of = parse_datetime(raw) if isinstance(raw, str) and len(raw) <= 40 else None
+    if as_of is None or timezone.is_naive(as_of):
+        return LineError(index, "invalid_as_of", "as_of is an ISO-8601 date and time with its "
+                         "offset, e.g. 2026-03-01T09:30:00Z.", "as_of")
+    return _Line(index, key, value, quantity, as_of)
+
+
+def _variants(key: str, values: list[str]) -> dict[str, tuple[int, int]]:
+    """value → (variant id, product id), one query per chunk."""
+    found = {}
+    for start in range(0, len(values), CHUNK):
+        rows = Variant.objects.filter(**{f"{key}__in": values[start:start + CHUNK]}).values_list(
+            key, "id", "colour__product_id")
+        found.update({value: (pk, product_id) for value, pk, product_id in rows})
+    return found
+
+
+def stock_write(*, store: Store, lines: list) -> StockWritten:
+    """Write a batch of stock counts for one store: `{gtin or sku, quantity, as_of}` each.
+
+    Idempotent, and order-proof: a line whose `as_of` is older than the stored count is
+    ignored (a late retry cannot undo a newer count); within the batch the latest line of a
+    variant wins. A bad line (unknown GTIN or SKU, negative quantity, another store's line…)
+    is reported by index while the good lines apply. A constant number of queries per few
+    thousand lines; live snapshots of the products are touched for delta feeds.
+    """
+    result = StockWritten(received=len(lines))
+    parsed: list[_Line] = []
+    for index, line in enumerate(lines):
+        item = _parse(index, line, store)
+        (result.errors if isinstance(item, LineError) else parsed).append(item)
+    variants = {
+        "gtin": _variants("gtin", sorted({x.value for x in parsed if x.key == "gtin"})),
+        "sku": _variants("sku", sorted({x.value for x in parsed if x.key == "sku"})),
+    }
+    latest: dict[int, _Line] = {}
+    products: dict[int, int] = {}
+    for line in parsed:
+        match = variants[line.key].get(line.value)
+        if match is None:
+            what = "GTIN" if line.key == "gtin" else "SKU"
+            result.errors.append(LineError(line.index, f"unknown_{line.key}",
+                                           f"No variant has the {what} {line.value}.", line.key))
+            continue
+        variant_id, products[variant_id] = match
+        kept = latest.get(variant_id)
+        if kept is None or line.as_of >= kept.as_of:
+            if kept is not None:
+                result.ignored.append(kept.index)
+            latest[variant_id] = line
+        else:
+            result.ignored.append(line.index)
+    result.errors.sort(key=lambda e: e.index)
+    if not latest:
+        return result
+    now = timezone.now()
+    with transaction.atomic():
+        ids = sorted(latest)
+        stored = {}
+        for start in range(0, len(ids), CHUNK):
+            stored.update({
+                variant_id: (quantity, as_of) for variant_id, quantity, as_of in
+                StoreStock.objects.select_for_update()
+                .filter(store=store, variant_id__in=ids[start:start + CHUNK])
+                .values_list("variant_id", "quantity", "as_of")
+            })
+        rows, changed_products = [], set()
+        for variant_id in ids:
+            line = latest[variant_id]
+            before = stored.get(variant_id)
+            if before is not None and line.as_of < before[1]:
+                result.ignored.append(line.index)
+                continue
+            if before == (line.quantity, line.as_of):
+                result.unchanged += 1
+                continue
+            rows.append(StoreStock(store=store, variant_id=variant_id, quantity=line.quantity,
+                                   as_of=line.as_of, updated_at=now))
+            changed_products.add(products[variant_id])
+        StoreStock.objects.bulk_create(
+            rows, batch_size=CHUNK // 2, update_conflicts=True,
+            unique_fields=["store", "variant"], update_fields=["quantity", "as_of", "updated_at"],
+        )
+        result.applied = len(rows)
+        if changed_products:
+            snapshots_touch(product_ids=changed_products, channels=[store.channel])
+    result.ignored.sort()
+    return result
