@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.exceptions import BadRequest, NotFound
+from api.exceptions import BadRequest
 from api.renderers import ORJSONRenderer
 from catalog.models.choices import CARE_GROUPS
 from catalog.stores.models import Store
@@ -88,12 +88,16 @@ class ScreenProductApi(ScreenApi):
         locale = self.locale(query.validated_data.get("locale"))
         code = query.validated_data["code"]
         found = screen_product_find(store=self.store, code=code, locale=locale)
+        headers = {"Cache-Control": "no-store"}
+        # A search that finds nothing is an answer the screen shows, not a failed request.
         if found.product is None:
-            raise NotFound(
-                f"{code[:64]} is not shown on this channel yet." if found.reason == NOT_PUBLISHED
-                else f"No product has the code {code[:64]}.", code=found.reason)
+            return Response({"code": code, "locale": locale, "found": False,
+                             "reason": found.reason, "detail": (
+                                 f"{code} is not shown on this channel yet."
+                                 if found.reason == NOT_PUBLISHED
+                                 else f"No product has the code {code}.")}, headers=headers)
         availability = availability_for(channel=self.store.channel, payload=found.product,
                                         store=self.store)
-        return Response({"code": code, "locale": locale, "matched": found.matched,
-                         "product": found.product, "availability": availability["variants"]},
-                        headers={"Cache-Control": "no-store"})
+        return Response({"code": code, "locale": locale, "found": True,
+                         "matched": found.matched, "product": found.product,
+                         "availability": availability["variants"]}, headers=headers)
