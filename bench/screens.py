@@ -17,8 +17,9 @@ Playwright, at 1080x1920 portrait.
   cache), then the same scans again in the last one (warm).
 - page weight: every byte the screen loads from the enrolment link to a product shown (the
   document, script, stylesheet, care pictograms, JSON), photos excepted.
-- stock write: one POST of 10,000 lines by a store token, as new counts, as newer counts of
-  the same variants, and as the same batch again (idempotent).
+- stock write: one POST of 10,000 lines by a store token to gunicorn (one worker, DEBUG off,
+  as in production), as new counts, as newer counts of the same variants, and as the same
+  batch again (idempotent).
 """
 from __future__ import annotations
 
@@ -205,21 +206,19 @@ def browse(link: str, codes, screenshots: Path | None, rounds: int) -> dict:
 
 
 def take_screenshots(page, codes, folder: Path) -> None:
-    """The README's pictures: a product with stock in French, the same in Chinese, a failure."""
-    from catalog.models import PublishedGtin  # noqa: F401  (Django is set up)
-
+    """The README's pictures: a product with stock in French, the same in Polish, a failure."""
     gtin, style = max(codes, key=lambda c: c[1])
     page.click("#home")
     page.keyboard.type(gtin)
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#product[data-painted='{style}']")
-    page.click("#sizes .size")
+    page.click("#sizes .size.here >> nth=0")
     page.screenshot(path=folder / "screen-product.png")
-    page.click("#locales [data-locale='zh-hans']")
-    page.wait_for_function("() => document.documentElement.lang === 'zh-hans'")
+    page.click("#locales [data-locale='pl']")
+    page.wait_for_function("() => document.documentElement.lang === 'pl'")
     page.wait_for_selector(f"#product[data-painted='{style}']")
     page.wait_for_timeout(300)
-    page.screenshot(path=folder / "screen-product-zh.png")
+    page.screenshot(path=folder / "screen-product-pl.png")
     page.click("#home")
     page.keyboard.type("5901234123457")
     page.keyboard.press("Enter")
@@ -280,6 +279,21 @@ def main():
     try:
         wait_for(args.port)
         seen = browse(link, codes, args.screenshots, args.rounds)
+    finally:
+        server.terminate()
+        server.wait(10)
+    # The writes as production serves the API: gunicorn, DEBUG off.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "pim.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1"],
+        cwd=ROOT, env={**env(args.port), "DJANGO_DEBUG": "false"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(args.port)
+        import httpx
+
+        # The worker imports Django on its first request: not part of a write.
+        httpx.post(f"http://127.0.0.1:{args.port}/api/v1/stores/{STORE}/stock/", json={"lines": []},
+                   headers={"Authorization": f"Bearer {store_token}"}, timeout=60)
         writes = stock_writes(args.port, store_token, gtins)
     finally:
         server.terminate()
@@ -289,6 +303,7 @@ def main():
           "portrait 1080x1920")
     print(f"scan to first photo, cold image cache: median {statistics.median(cold):.0f} ms, "
           f"p95 {p95(cold):.0f} ms, max {max(cold):.0f} ms")
+    print("cold scans, ms, in order:", " ".join(f"{t:.0f}" for t in cold))
     print(f"scan to first photo, warm:             median {statistics.median(warm):.0f} ms, "
           f"p95 {p95(warm):.0f} ms, max {max(warm):.0f} ms")
     print(f"page weight without photos: {seen['weight'] / 1024:.0f} KiB (the idle page "

@@ -77,9 +77,10 @@ def _parse(index: int, line, store: Store) -> _Line | LineError:
     if gtin not in (None, ""):
         if not isinstance(gtin, str):
             return LineError(index, "invalid", "The GTIN is a string of digits.", "gtin")
-        if gtin.isascii() and gtin.isdigit() and len(gtin) in (8, 12, 13, 14) \
-                and gtin_check_digit(gtin[:-1]) == int(gtin[-1]):
-            value = gtin.zfill(14)  # what a store system sends; the rest is checked in full
+        if gtin.isascii() and gtin.isdigit() and len(gtin) in (8, 12, 13, 14):
+            # What store systems send. Its check digit is verified only if no variant has it
+            # (stored GTINs are valid), to tell a mistyped barcode from an unknown one.
+            value = gtin.zfill(14)
         else:
             try:
                 validate_gtin(gtin)
@@ -106,6 +107,14 @@ def _parse(index: int, line, store: Store) -> _Line | LineError:
         return LineError(index, "invalid_as_of", "as_of is an ISO-8601 date and time with its "
                          "offset, e.g. 2026-03-01T09:30:00Z.", "as_of")
     return _Line(index, key, value, quantity, as_of)
+
+
+def _gtin_refusal(gtin: str) -> str:
+    try:
+        validate_gtin(gtin)
+    except ValidationError as error:
+        return " ".join(error.messages)[:300]
+    return f"No variant has the GTIN {gtin}."
 
 
 def _variants(store: Store, key: str, values: list[str]) -> dict[str, tuple]:
@@ -177,6 +186,11 @@ def stock_write(*, store: Store, lines: list) -> StockWritten:
     stored: dict[int, tuple[int, datetime]] = {}
     for line in parsed:
         match = variants[line.key].get(line.value)
+        if match is None and line.key == "gtin" and \
+                gtin_check_digit(line.value[:-1]) != int(line.value[-1]):
+            result.errors.append(LineError(line.index, "invalid_gtin", _gtin_refusal(line.value),
+                                           "gtin"))
+            continue
         if match is None:
             what = "GTIN" if line.key == "gtin" else "SKU"
             result.errors.append(LineError(line.index, f"unknown_{line.key}",
