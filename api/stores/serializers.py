@@ -62,7 +62,15 @@ class StockWrittenSerializer(serializers.Serializer):
 
 class StockRefusedSerializer(StockWrittenSerializer):
     detail = serializers.CharField()
-    code = serializers.CharField(help_text="bad_lines")
+    code = serializers.ChoiceField(choices=["bad_lines"])
+
+
+class InvalidSerializer(serializers.Serializer):
+    """A body that is not a batch (or not JSON): nothing applied."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="invalid, or parse_error for broken JSON")
+    errors = serializers.DictField(required=False, help_text="Messages by field.")
 
 
 class StoreStockSerializer(serializers.Serializer):

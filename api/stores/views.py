@@ -1,6 +1,11 @@
 """Partner writes (ratings, store stock) and the availability read: thin views over services."""
 import orjson
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -87,9 +92,13 @@ class StoreStockApi(PartnerApi):
         request=io.StockBatchDocSerializer,
         responses={
             200: io.StockWrittenSerializer,
-            400: OpenApiResponse(io.StockRefusedSerializer,
-                                 description="Bad lines (the good ones applied), or a "
-                                 "malformed body (`code` invalid, nothing applied)."),
+            400: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="StockRefusedOrInvalid",
+                    serializers=[io.StockRefusedSerializer, io.InvalidSerializer],
+                    resource_type_field_name=None),
+                description="Bad lines (`code` bad_lines: the good ones applied), or a "
+                "malformed body (nothing applied)."),
             **ERRORS, **FORBIDDEN,
         },
     )

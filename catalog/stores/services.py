@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
@@ -21,6 +21,9 @@ MAX_LINES = 10_000
 MAX_QUANTITY = 2_147_483_647
 # Rows per query: far below every database's bound on parameters.
 CHUNK = 2_000
+EARLIEST = datetime(2000, 1, 1, tzinfo=dt_timezone.utc)
+# Clocks of store systems drift; a count a few minutes ahead of ours is still a count.
+FUTURE_TOLERANCE = timedelta(minutes=15)
 
 
 def store_save(*, store: Store) -> Store:
@@ -102,10 +105,17 @@ def _parse(index: int, line, store: Store) -> _Line | LineError:
     if quantity > MAX_QUANTITY:
         return LineError(index, "invalid", "The quantity is too large.", "quantity")
     raw = line.get("as_of")
-    as_of = parse_datetime(raw) if isinstance(raw, str) and len(raw) <= 40 else None
+    try:
+        as_of = parse_datetime(raw) if isinstance(raw, str) and len(raw) <= 40 else None
+    except ValueError:  # well formed, but no such moment (minute 99, 30 February)
+        as_of = None
     if as_of is None or timezone.is_naive(as_of):
         return LineError(index, "invalid_as_of", "as_of is an ISO-8601 date and time with its "
                          "offset, e.g. 2026-03-01T09:30:00Z.", "as_of")
+    if not EARLIEST <= as_of <= timezone.now() + FUTURE_TOLERANCE:
+        # A count from a wrong clock's future would shut out every true count until then.
+        return LineError(index, "invalid_as_of", f"as_of {raw} is not a moment a store system "
+                         "counted: it is before 2000 or in the future.", "as_of")
     return _Line(index, key, value, quantity, as_of)
 
 

@@ -13,7 +13,8 @@ def test_partner_writes_are_documented_with_their_token_and_errors(client, db):
         assert operation["requestBody"]["required"] is True
     assert "any line is refused" in stock["description"]
     refused = stock["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
-    assert refused.endswith("/StockRefused")
+    shapes = schema["components"]["schemas"][refused.rsplit("/", 1)[1]]["oneOf"]
+    assert {s["$ref"].rsplit("/", 1)[1] for s in shapes} == {"StockRefused", "Invalid"}
     line = schema["components"]["schemas"]["StockLine"]
     assert {"quantity", "as_of"} <= set(line["required"])
     availability = schema["paths"][

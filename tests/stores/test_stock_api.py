@@ -87,15 +87,20 @@ def test_bad_lines_are_listed_by_index_and_the_good_ones_apply(paris_system, par
         {"sku": variant.sku, "quantity": "many", "as_of": at()},
         {"quantity": 1, "as_of": at()},
         "not an object",
+        {"sku": variant.sku, "quantity": 1, "as_of": "2026-03-01T12:99:00Z"},
+        {"sku": variant.sku, "quantity": 1, "as_of": "1137-02-28T22:22:24+05:00"},
+        {"sku": variant.sku, "quantity": 1, "as_of": "2099-01-01T00:00:00Z"},
+        {"sku": variant.sku, "quantity": 10**12, "as_of": at()},
     ])
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "bad_lines" and body["applied"] == 1
-    assert "9 of 10 lines refused" in body["detail"]
+    assert "13 of 14 lines refused" in body["detail"]
     codes = {e["index"]: e["code"] for e in body["errors"]}
     assert codes == {1: "unknown_gtin", 2: "unknown_sku", 3: "negative_quantity",
                      4: "other_store", 5: "invalid_gtin", 6: "invalid_as_of", 7: "invalid",
-                     8: "invalid", 9: "invalid"}
+                     8: "invalid", 9: "invalid", 10: "invalid_as_of", 11: "invalid_as_of",
+                     12: "invalid_as_of", 13: "invalid"}
     assert all(e["message"] for e in body["errors"])
     assert "check digit" in next(e for e in body["errors"] if e["index"] == 5)["message"]
     assert stock(paris) == {variant.sku: 2}
