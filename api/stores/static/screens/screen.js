@@ -539,7 +539,7 @@
   document.addEventListener("click", function (event) {
     var target = event.target.closest("button");
     if (!target) return;
-    if (target.dataset.action === "idle" || target.id === "home") { idle(); return; }
+    if (target.dataset.action === "idle" || target.id === "home") { target.blur(); idle(); return; }
     if (target.dataset.locale) {
       state.locale = target.dataset.locale;
       applyLabels();
