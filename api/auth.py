@@ -35,19 +35,24 @@ class ChannelTokenAuthentication(BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raw = None
-        token = raw and (
-            ChannelToken.objects.select_related("channel").filter(key_hash=token_hash(raw)).first()
-        )
+        token = raw and self.token_for(token_hash(raw))
         if not token:
             guesses.record_failure(request)
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(self.invalid_message(raw))
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This token has been revoked.")
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ChannelToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            type(token).objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return (None, token)
+
+    def token_for(self, key_hash: str):
+        """The token with this hash, or None (subclasses authenticate other token kinds)."""
+        return ChannelToken.objects.select_related("channel").filter(key_hash=key_hash).first()
+
+    def invalid_message(self, raw: str | None) -> str:
+        return "Invalid token."
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'

@@ -251,6 +251,12 @@ class RatingsSerializer(serializers.Serializer):
         return product if product.rating_average is not None else None
 
 
+def ratings_payload(product: Product) -> dict | None:
+    """The `ratings` of a product's payload as they stand now: live data (DOMAIN section 12)."""
+    return RatingsSerializer().to_representation(product) if product.rating_average is not None \
+        else None
+
+
 class ProductSerializer(serializers.Serializer):
     """The published snapshot of a product in one locale (DOMAIN section 7)."""
 

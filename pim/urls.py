@@ -11,6 +11,7 @@ admin.site.site_url = "/api/v1/docs/"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
+    path("screens/", include("api.stores.screen_urls")),
     path("", include("api.urls")),
 ]
 if settings.DEBUG:

@@ -17,3 +17,8 @@ urlpatterns = [
     path("channels/<str:channel>/gtin/<str:gtin>/", views.ProductByGtinApi.as_view(), name="gtin"),
     path("channels/<str:channel>/categories/", views.CategoryListApi.as_view(), name="categories"),
 ]
+
+# Partner writes and availability: live data beside the snapshots (DOMAIN section 12).
+from api.stores.urls import api_patterns  # noqa: E402
+
+urlpatterns += api_patterns

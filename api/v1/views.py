@@ -145,8 +145,12 @@ class ProductListApi(ChannelApi):
         return Response({"next": next_url, "results": results}, headers=headers)
 
 
-def snapshot_etag(*, channel: str, locale: str, style_code: str, version: int) -> str:
-    digest = hashlib.sha256(f"{channel}\n{locale}\n{style_code}\n{version}".encode()).hexdigest()
+def snapshot_etag(*, channel: str, locale: str, style_code: str, version: int,
+                  updated_at=None) -> str:
+    # updated_at moves with live data (ratings, stock: DOMAIN section 12) between versions.
+    stamp = updated_at.isoformat() if updated_at is not None else ""
+    digest = hashlib.sha256(
+        f"{channel}\n{locale}\n{style_code}\n{version}\n{stamp}".encode()).hexdigest()
     return f'"{digest[:40]}"'
 
 
@@ -161,7 +165,8 @@ class ProductDetailApi(ChannelApi):
             OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter(
                 "ETag", str, OpenApiParameter.HEADER, response=[200, 304],
-                description="Strong; changes with the channel, locale, style and version.",
+                description="Strong; changes with the channel, locale, style and version, and "
+                "with live data (ratings, stock).",
             ),
         ],
         responses={
@@ -179,7 +184,7 @@ class ProductDetailApi(ChannelApi):
             )
         etag = snapshot_etag(
             channel=self.channel.code, locale=self.locale, style_code=row.style_code,
-            version=row.version,
+            version=row.version, updated_at=row.updated_at,
         )
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         sent = parse_etags(request.headers.get("If-None-Match", ""))

@@ -94,6 +94,8 @@ def ascii_digits(value: str) -> str:
 
     Superscript and circled digits are not decimal digits: they stay, for a validator to refuse.
     """
+    if value.isascii():
+        return value  # the common case, and a thousand-line stock batch checks every GTIN
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
 
 

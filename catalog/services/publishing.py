@@ -26,7 +26,7 @@ from catalog.models import (
     SocialImage,
 )
 from catalog.models.fields import gtin_normalize
-from catalog.payload import snapshot_payload
+from catalog.payload import ratings_payload, snapshot_payload
 from catalog.services.renditions import RenditionsPending, renditions_missing_for_product
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
 from media.models import VIDEO_CLEAN_SPEC, Rendition
@@ -176,6 +176,48 @@ def _gtins_index(*, style_code: str, payloads: dict[int, dict | None]) -> None:
     ])
 
 
+# Live-data writes name products in batches; each query stays well under every database's
+# bound on parameters.
+TOUCH_CHUNK = 2_000
+
+
+def snapshots_touch(*, product_ids: Iterable[int], channels: Iterable[Channel] | None = None
+                    ) -> int:
+    """Live data of these products changed (ratings, store stock): their live snapshots (on
+    `channels`, or everywhere) come up again in delta feeds and their ETags change, with no
+    new version and no approval. Returns how many snapshots were touched.
+
+    Every live-data write goes through this function, so that what delta feeds order by is
+    bumped in one place.
+    """
+    ids = sorted(set(product_ids))
+    channel_ids = None if channels is None else [c.pk for c in channels]
+    now = timezone.now()
+    touched = 0
+    for start in range(0, len(ids), TOUCH_CHUNK):
+        rows = ProductSnapshot.objects.filter(product_id__in=ids[start:start + TOUCH_CHUNK],
+                                              deleted=False)
+        if channel_ids is not None:
+            rows = rows.filter(channel_id__in=channel_ids)
+        touched += rows.update(updated_at=now)
+    return touched
+
+
+def snapshots_ratings_refresh(*, product: Product) -> int:
+    """Put the product's current ratings into its live snapshots, then touch them.
+
+    Ratings are live data beside the approved content (DOMAIN section 12): the rest of each
+    snapshot stays as approved. Call inside a transaction.
+    """
+    ratings = ratings_payload(product)
+    live = list(ProductSnapshot.objects.select_for_update()
+                .filter(product_id=product.pk, deleted=False).only("id", "payload"))
+    for snapshot in live:
+        snapshot.payload = {**snapshot.payload, "ratings": ratings}
+    ProductSnapshot.objects.bulk_update(live, ["payload"])
+    return snapshots_touch(product_ids=[product.pk])
+
+
 def published_channels(product: Product) -> list[Channel]:
     """Channels where the product has live (not tombstoned) snapshots."""
     return list(Channel.objects.filter(snapshots__style_code=product.style_code,
@@ -187,6 +229,8 @@ __all__ = [
     "published_channels",
     "snapshot_payload",
     "snapshots_publish",
+    "snapshots_ratings_refresh",
     "snapshots_tombstone",
+    "snapshots_touch",
     "tombstone_payload",
 ]

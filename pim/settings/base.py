@@ -27,8 +27,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "catalog",
+    "catalog.stores",
     "media",
     "api",
+    "api.stores",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +232,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Store screens go back to their idle screen after this many seconds without a touch or scan.
+SCREEN_IDLE_SECONDS = env.int("SCREEN_IDLE_SECONDS", default=60)
 
 # Webhooks: a failed delivery is retried after WEBHOOK_RETRY_BACKOFF seconds, doubling each
 # time up to WEBHOOK_RETRY_BACKOFF_MAX; undelivered events are swept up every minute.

@@ -77,8 +77,9 @@ class Command(BaseCommand):
         """Later capabilities (photos, workflow) add their demo steps here."""
         from catalog.demo_workflow import load_demo_workflow
         from catalog.demo_photos import load_demo_photos
+        from catalog.stores.demo import load_demo_stores
 
-        return [load_demo_photos, load_demo_workflow, load_demo_completeness]
+        return [load_demo_photos, load_demo_workflow, load_demo_completeness, load_demo_stores]
 
     # Reference data -------------------------------------------------------------------
     def load_profiles(self):
