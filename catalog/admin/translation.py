@@ -17,9 +17,10 @@ from catalog.services.translations import (
     translation_confirm,
     translation_locales,
     translations_write,
-    translator_locales as user_locales,
 )
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
+
+from .translation_files import TranslationFilesAdminMixin, request_translator_locales
 
 SOURCE = settings.SOURCE_LANGUAGE
 LOCALE_LABELS = dict(settings.LANGUAGES)
@@ -106,13 +107,13 @@ class ColourTranslationInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return bool(user_locales(request.user))
+        return bool(request_translator_locales(request))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("catalog.view_producttranslation")
 
     def get_fields(self, request, obj=None):
-        return ["code", "source_name", *(_field("name", loc) for loc in user_locales(request.user))]
+        return ["code", "source_name", *(_field("name", loc) for loc in request_translator_locales(request))]
 
     def get_readonly_fields(self, request, obj=None):
         return ["code", "source_name"]
@@ -144,7 +145,7 @@ class TranslationWaitingFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        waiting = translation_waiting(locales=user_locales(request.user))
+        waiting = translation_waiting(locales=request_translator_locales(request))
         if self.value() == "waiting":
             ids = [pk for pk, state in waiting.items() if state]
         else:
@@ -153,7 +154,7 @@ class TranslationWaitingFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=ids)
 
 
-class ProductTranslationAdmin(admin.ModelAdmin):
+class ProductTranslationAdmin(TranslationFilesAdminMixin, admin.ModelAdmin):
     form = TranslationForm
     inlines = [ColourTranslationInline]
     list_display = ("style_code", "source_name", "translation_state")
@@ -169,7 +170,7 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and bool(user_locales(request.user))
+        return super().has_change_permission(request, obj) and bool(request_translator_locales(request))
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=Product.Status.ARCHIVED)
@@ -191,7 +192,7 @@ class ProductTranslationAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # Computed once per page, for the rows shown (see get_changelist_instance).
-        self._locales = user_locales(request.user)
+        self._locales = request_translator_locales(request)
         if not self._locales:
             messages.warning(request, "No locale is assigned to you yet: ask a content manager.")
         return super().changelist_view(request, extra_context)
@@ -203,7 +204,7 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         return changelist
 
     def get_fieldsets(self, request, obj=None):
-        locales = user_locales(request.user)
+        locales = request_translator_locales(request)
         fieldsets = [(None, {"fields": ("style_code", "loaded_version")})]
         for name in PRODUCT_TRANSLATED_FIELDS:
             label = str(Product._meta.get_field(name).verbose_name).capitalize()
@@ -223,12 +224,12 @@ class ProductTranslationAdmin(admin.ModelAdmin):
     def _outdated(self, request, obj) -> dict[str, list[str]]:
         if obj is None:
             return {}
-        waiting = translation_waiting(locales=user_locales(request.user), product_ids=[obj.pk])
+        waiting = translation_waiting(locales=request_translator_locales(request), product_ids=[obj.pk])
         return {loc: state["outdated"] for loc, state in waiting.get(obj.pk, {}).items()
                 if state["outdated"]}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        locales = user_locales(request.user)
+        locales = request_translator_locales(request)
         kwargs["fields"] = ["loaded_version", *(_field(name, loc) for name in
                                                 PRODUCT_TRANSLATED_FIELDS for loc in locales)]
         form = super().get_form(request, obj, change, **kwargs)
@@ -236,7 +237,7 @@ class ProductTranslationAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
-            locales = user_locales(request.user)
+            locales = request_translator_locales(request)
             refused = refused_keys(request.POST, locales)
             if refused:
                 names = ", ".join(LOCALE_LABELS.get(loc, loc) for loc in locales) or "no locale"
@@ -246,14 +247,14 @@ class ProductTranslationAdmin(admin.ModelAdmin):
                 ))
                 return HttpResponseRedirect(request.path)
         extra_context = {**(extra_context or {}),
-                         "translator_locales": user_locales(request.user)}
+                         "translator_locales": request_translator_locales(request)}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         pass  # saved with its colour names in save_related, through translations_write
 
     def save_related(self, request, form, formsets, change):
-        locales = user_locales(request.user)
+        locales = request_translator_locales(request)
         product_texts = {}
         for name in PRODUCT_TRANSLATED_FIELDS:
             for locale in locales:
