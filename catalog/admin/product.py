@@ -22,6 +22,7 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
+from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
@@ -201,6 +202,7 @@ class CategoryTreeFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
+    EditorialEditorAdminMixin,
     ProductCompletenessAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
