@@ -402,56 +402,53 @@ def translations_import(*, file: BinaryIO | bytes, user, dry_run: bool = False,
             entry.field = subject.name if subject.kind == "product" else (
                 f"{subject.kind} {subject.name.replace('_', ' ')}")
 
-        def refuse(message, status=REFUSED):
-            entry.status, entry.message = status, message
-
         if (read.id, locale) in seen:
-            refuse("This unit appears twice in the file: only its first copy is read.")
+            refuse(entry, "This unit appears twice in the file: only its first copy is read.")
             continue
         seen.add((read.id, locale))
         if read.problem:
-            refuse(read.problem)
+            refuse(entry, read.problem)
             continue
         if subject is None:
-            refuse(f"Unknown unit “{read.id}”: no such product field, colour or photo here.")
+            refuse(entry, f"Unknown unit “{read.id}”: no such product field, colour or photo here.")
             continue
         if locale not in translation_locales():
-            refuse(f"“{read.locale}” is not a translation locale. Choose from "
+            refuse(entry, f"“{read.locale}” is not a translation locale. Choose from "
                    f"{', '.join(translation_locales())}.")
             continue
         if locale not in allowed:
-            refuse(f"You do not translate into {locale}: you translate into "
+            refuse(entry, f"You do not translate into {locale}: you translate into "
                    f"{', '.join(allowed) or 'no locale'}.")
             continue
         if read.target is None or not tokens_text(read.target).strip():
-            refuse("No translation in the file.", UNCHANGED)
+            refuse(entry, "No translation in the file.", UNCHANGED)
             continue
         source_text = subject.row[_loc(subject.name, source)] or ""
         if not read.version:
-            refuse("The unit carries no source version, so a changed English text could not "
+            refuse(entry, "The unit carries no source version, so a changed English text could not "
                    "be told: export the file again.")
             continue
         if not source_text or source_hash(source_text) != read.version:
-            refuse("The English text changed since the export: not applied. Export again to "
+            refuse(entry, "The English text changed since the export: not applied. Export again to "
                    "translate the new text.", OUTDATED)
             continue
         html = subject.kind == "product" and subject.name in HTML_FIELDS
         source_tokens, codes = _tokens_of(subject.name, source_text)
         if problem := _check_codes(read.target, source_tokens, html):
-            refuse(problem)
+            refuse(entry, problem)
             continue
         if html:
             text = sanitize_editorial_html(tokens_html(read.target, codes))
             if locale in limits and text_length(text) > limits[locale][0]:
                 limit, channel = limits[locale]
-                refuse(f"{text_length(text):,} characters of text; {channel} takes at most "
+                refuse(entry, f"{text_length(text):,} characters of text; {channel} takes at most "
                        f"{limit:,}.")
                 continue
         else:
             text = tokens_text(read.target)
         current = subject.row.get(_loc(subject.name, locale)) or ""
         if text == current:
-            refuse("Same as the stored translation.", UNCHANGED)
+            refuse(entry, "Same as the stored translation.", UNCHANGED)
             continue
         pending.setdefault(subject.product_id, []).append((entry, subject, locale, text))
 
@@ -460,6 +457,10 @@ def translations_import(*, file: BinaryIO | bytes, user, dry_run: bool = False,
     if dry_run:
         transaction.set_rollback(True)
     return report
+
+
+def refuse(entry: UnitReport, message: str, status: str = REFUSED) -> None:
+    entry.status, entry.message = status, message
 
 
 def _path(subject: _Subject, locale: str) -> str:
@@ -474,7 +475,7 @@ def _write_product(product_id: int, items: list, writer) -> None:
     on its own and the others are written without it."""
     for _attempt in range(2):
         product_texts, colour_names, photo_alt_texts = {}, {}, {}
-        for entry, subject, locale, text in items:
+        for _entry, subject, locale, text in items:
             target = {"product": (product_texts, subject.name),
                       "colour": (colour_names, subject.pk),
                       "photo": (photo_alt_texts, subject.pk)}[subject.kind]

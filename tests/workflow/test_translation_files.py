@@ -16,24 +16,9 @@ from catalog.services.products import product_save
 from catalog.services.translation_files import translations_export, translations_import
 from catalog.services.translations import translations_write
 from tests import factories
-from tests.completeness.conftest import add_photos
+from tests.workflow.conftest import DESCRIPTION
 
 pytestmark = pytest.mark.django_db
-DESCRIPTION = "<p>A <strong>long</strong> dress in <em>washed</em> linen.</p><p>Two pockets.</p>"
-
-
-@pytest.fixture
-def dress(db):
-    product = factories.ProductFactory(
-        style_code="WD-24-0193", name_en="Linen dress", name_fr="Robe en lin",
-        description_en=DESCRIPTION, care_text_en="Wash at 30 °C.", fit_description_en="",
-        material_text_en="", size_advice_en="")
-    colour = factories.ColourFactory(product=product, code="RED", name_en="Red")
-    add_photos(colour, 1)
-    photo = colour.photos.get()
-    photo.alt_text_en = "Red dress, front"
-    photo.save()
-    return product
 
 
 def export(locale="fr", user=None, version="2.0", **kwargs) -> bytes:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from catalog.models import Product
 from tests import factories
-from tests.workflow.test_translation_files import FRENCH, dress, tt_fill  # noqa: F401
+from tests.workflow.test_translation_files import FRENCH, tt_fill
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:catalog_producttranslation_changelist")
