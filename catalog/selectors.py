@@ -95,6 +95,31 @@ def translation_waiting(*, locales, product_ids=None) -> dict[int, dict[str, dic
     return result
 
 
+def translation_sources_before(*, product_id: int, hashes: dict[str, str],
+                               limit: int = 500) -> dict[str, str]:
+    """The English text each outdated translation was written against, from history.
+
+    ``hashes``: {field: the stamp's source hash}. Searched in the product's history, newest
+    first (at most ``limit`` records); a field whose text is not found there is absent.
+    """
+    from django.conf import settings
+    from modeltranslation.utils import build_localized_fieldname as localized
+
+    from .models import Product, source_hash
+
+    columns = {name: localized(name, settings.SOURCE_LANGUAGE) for name in hashes}
+    found: dict[str, str] = {}
+    records = (Product.history.filter(id=product_id).order_by("-history_date", "-history_id")
+               .values_list(*columns.values())[:limit])
+    for row in records:
+        for (name, _), text in zip(columns.items(), row):
+            if name not in found and source_hash(text) == hashes[name]:
+                found[name] = text or ""
+        if len(found) == len(hashes):
+            break
+    return found
+
+
 def colour_photos(colour) -> QuerySet[ProductPhoto]:
     return ProductPhoto.objects.filter(colour=colour).select_related("asset").order_by("position", "id")
 

@@ -24,6 +24,7 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
+from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
     Category,
@@ -219,6 +220,7 @@ class KeysFirstPaginator(Paginator):
 
 @admin.register(Product)
 class ProductAdmin(
+    EditorialEditorAdminMixin,
     ProductCompletenessAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,

@@ -2,24 +2,42 @@
 locales, nothing else. What may be saved is enforced here, on the server: a POST carrying any
 other field (another locale, the source, anything that is not a translation) is refused whole.
 """
+import difflib
+import re
+from html import unescape
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join, mark_safe
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Colour, Product, ProductTranslation, TranslatorAssignment
-from catalog.selectors import translation_waiting
+from catalog.models import (
+    Colour,
+    Product,
+    ProductTranslation,
+    TranslationStamp,
+    TranslatorAssignment,
+)
+from catalog.models.fields import sanitize_editorial_html
+from catalog.selectors import (
+    cover_thumbnail_url,
+    products_with_cover,
+    translation_sources_before,
+    translation_waiting,
+)
 from catalog.services.products import StaleProductError, product_version_check
 from catalog.services.translations import (
     translation_confirm,
     translation_locales,
     translations_write,
-    translator_locales as user_locales,
 )
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
+
+from .translation_files import TranslationFilesAdminMixin, request_translator_locales
+from .widgets import EditorialEditorAdminMixin
 
 SOURCE = settings.SOURCE_LANGUAGE
 LOCALE_LABELS = dict(settings.LANGUAGES)
@@ -27,6 +45,7 @@ LOCALE_LABELS = dict(settings.LANGUAGES)
 FORM_KEYS = {"csrfmiddlewaretoken", "loaded_version", "_save", "_continue", "_addanother",
              "_popup", "_changelist_filters", "_to_field"}
 INLINE_PREFIX = "colours"
+HTML_FIELDS = {"description"}
 
 
 def _field(name: str, locale: str) -> str:
@@ -106,13 +125,13 @@ class ColourTranslationInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return bool(user_locales(request.user))
+        return bool(request_translator_locales(request))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("catalog.view_producttranslation")
 
     def get_fields(self, request, obj=None):
-        return ["code", "source_name", *(_field("name", loc) for loc in user_locales(request.user))]
+        return ["code", "source_name", *(_field("name", loc) for loc in request_translator_locales(request))]
 
     def get_readonly_fields(self, request, obj=None):
         return ["code", "source_name"]
@@ -122,11 +141,53 @@ class ColourTranslationInline(admin.TabularInline):
         return getattr(colour, _field("name", SOURCE))
 
 
+_TAG = re.compile(r"<[^>]+>")
+_WORDS = re.compile(r"\S+|\s+")
+
+
+def _plain(text: str, html: bool) -> str:
+    return " ".join(unescape(_TAG.sub(" ", text)).split()) if html else text
+
+
+def source_diff(before: str, now: str, *, html: bool = False) -> str:
+    """The English text when it was translated and now, side by side, the words that changed
+    marked: removed ones struck in the first, added ones in the second."""
+    old, new = _WORDS.findall(_plain(before, html)), _WORDS.findall(_plain(now, html))
+    left, right = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False
+                                                      ).get_opcodes():
+        removed, added = escape("".join(old[i1:i2])), escape("".join(new[j1:j2]))
+        if op == "equal":
+            left.append(removed)
+            right.append(added)
+            continue
+        if removed:
+            left.append(f'<del style="background:#fdd">{removed}</del>')
+        if added:
+            right.append(f'<ins style="background:#dfd">{added}</ins>')
+    column = ('<div style="flex:1;min-width:16em"><p class="help" style="margin:0">{}</p>'
+              '<div class="readonly" lang="en" style="white-space:pre-wrap">{}</div></div>')
+    return format_html(
+        '<div class="translation-diff" style="display:flex;gap:1.5em;flex-wrap:wrap">{}{}</div>',
+        format_html(column, "When it was translated", mark_safe("".join(left))),
+        format_html(column, "Now", mark_safe("".join(right))),
+    )
+
+
 def _source_display(name: str):
+    html = name in HTML_FIELDS
+
     def show(self, obj):
-        text = getattr(obj, _field(name, SOURCE)) or "—"
+        text = getattr(obj, _field(name, SOURCE)) or ""
+        before = getattr(obj, "translation_sources_before", {}).get(name)
+        if before is not None:
+            return source_diff(before, text, html=html)
+        if html and text:
+            # Stored sanitised; cleaned again here so that the page never trusts the database.
+            return format_html('<div class="readonly" lang="en">{}</div>',
+                               mark_safe(sanitize_editorial_html(text)))
         return format_html('<div class="readonly" lang="en" style="white-space:pre-wrap">{}</div>',
-                           text)
+                           text or "—")
 
     show.short_description = f"{Product._meta.get_field(name).verbose_name} (English)"
     show.__name__ = f"source_{name}"
@@ -144,7 +205,7 @@ class TranslationWaitingFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        waiting = translation_waiting(locales=user_locales(request.user))
+        waiting = translation_waiting(locales=request_translator_locales(request))
         if self.value() == "waiting":
             ids = [pk for pk, state in waiting.items() if state]
         else:
@@ -153,7 +214,8 @@ class TranslationWaitingFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=ids)
 
 
-class ProductTranslationAdmin(admin.ModelAdmin):
+class ProductTranslationAdmin(EditorialEditorAdminMixin, TranslationFilesAdminMixin,
+                              admin.ModelAdmin):
     form = TranslationForm
     inlines = [ColourTranslationInline]
     list_display = ("style_code", "source_name", "translation_state")
@@ -169,7 +231,7 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and bool(user_locales(request.user))
+        return super().has_change_permission(request, obj) and bool(request_translator_locales(request))
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=Product.Status.ARCHIVED)
@@ -184,14 +246,16 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         parts = []
         for locale in self._locales:
             problems = state.get(locale, {})
-            label = ("missing" if problems.get("missing") else
-                     "outdated" if problems.get("outdated") else "done")
+            # Both counted, so a row listed under "Outdated" says so even when something
+            # else is missing too.
+            label = ", ".join(f"{len(problems[kind])} {kind}" for kind in ("missing", "outdated")
+                              if problems.get(kind)) or "done"
             parts.append((locale, label))
         return format_html_join(" · ", "{}: {}", parts)
 
     def changelist_view(self, request, extra_context=None):
         # Computed once per page, for the rows shown (see get_changelist_instance).
-        self._locales = user_locales(request.user)
+        self._locales = request_translator_locales(request)
         if not self._locales:
             messages.warning(request, "No locale is assigned to you yet: ask a content manager.")
         return super().changelist_view(request, extra_context)
@@ -202,10 +266,48 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         self._waiting = translation_waiting(locales=self._locales, product_ids=ids)
         return changelist
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            return None
+        waiting = translation_waiting(locales=request_translator_locales(request),
+                                      product_ids=[obj.pk]).get(obj.pk, {})
+        obj.translation_outdated = {loc: state["outdated"] for loc, state in waiting.items()
+                                    if state["outdated"]}
+        hashes = {}
+        stamps = TranslationStamp.objects.filter(
+            product=obj, colour__isnull=True, locale__in=list(obj.translation_outdated))
+        for stamp in stamps.order_by("locale"):
+            if stamp.field in obj.translation_outdated.get(stamp.locale, []):
+                hashes.setdefault(stamp.field, stamp.source_hash)
+        obj.translation_sources_before = translation_sources_before(product_id=obj.pk,
+                                                                    hashes=hashes)
+        cover = products_with_cover(Product.objects.filter(pk=obj.pk)).values(
+            "cover_asset_id", "cover_thumbnail").first() or {}
+        obj.cover_asset_id = cover.get("cover_asset_id")
+        obj.cover_thumbnail = cover.get("cover_thumbnail")
+        return obj
+
+    @admin.display(description="photo")
+    def cover_photo(self, obj):
+        url = cover_thumbnail_url(obj)
+        if url:
+            return format_html('<img src="{}" alt="{}" class="translation-cover" '
+                               'style="max-height:240px;max-width:192px;object-fit:contain;'
+                               'background:#f4f4f4">', url, obj.name_en or obj.style_code)
+        if obj.cover_asset_id:
+            return format_html('<span class="help">{}</span>', "thumbnail on its way…")
+        return format_html('<span class="help">{}</span>', "no photo yet")
+
+    def _offered(self, obj) -> list[str]:
+        """Translated fields with an English text: nothing to translate in the others."""
+        return [name for name in PRODUCT_TRANSLATED_FIELDS
+                if obj is None or getattr(obj, _field(name, SOURCE))]
+
     def get_fieldsets(self, request, obj=None):
-        locales = user_locales(request.user)
-        fieldsets = [(None, {"fields": ("style_code", "loaded_version")})]
-        for name in PRODUCT_TRANSLATED_FIELDS:
+        locales = request_translator_locales(request)
+        fieldsets = [(None, {"fields": ("style_code", "cover_photo", "loaded_version")})]
+        for name in self._offered(obj):
             label = str(Product._meta.get_field(name).verbose_name).capitalize()
             fieldsets.append((label, {
                 "fields": (f"source_{name}", *(_field(name, loc) for loc in locales)),
@@ -218,25 +320,22 @@ class ProductTranslationAdmin(admin.ModelAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return ("style_code", *(f"source_{name}" for name in PRODUCT_TRANSLATED_FIELDS))
+        return ("style_code", "cover_photo",
+                *(f"source_{name}" for name in PRODUCT_TRANSLATED_FIELDS))
 
     def _outdated(self, request, obj) -> dict[str, list[str]]:
-        if obj is None:
-            return {}
-        waiting = translation_waiting(locales=user_locales(request.user), product_ids=[obj.pk])
-        return {loc: state["outdated"] for loc, state in waiting.get(obj.pk, {}).items()
-                if state["outdated"]}
+        return getattr(obj, "translation_outdated", {}) if obj is not None else {}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        locales = user_locales(request.user)
+        locales = request_translator_locales(request)
         kwargs["fields"] = ["loaded_version", *(_field(name, loc) for name in
-                                                PRODUCT_TRANSLATED_FIELDS for loc in locales)]
+                                                self._offered(obj) for loc in locales)]
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"outdated": self._outdated(request, obj)})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
-            locales = user_locales(request.user)
+            locales = request_translator_locales(request)
             refused = refused_keys(request.POST, locales)
             if refused:
                 names = ", ".join(LOCALE_LABELS.get(loc, loc) for loc in locales) or "no locale"
@@ -246,14 +345,14 @@ class ProductTranslationAdmin(admin.ModelAdmin):
                 ))
                 return HttpResponseRedirect(request.path)
         extra_context = {**(extra_context or {}),
-                         "translator_locales": user_locales(request.user)}
+                         "translator_locales": request_translator_locales(request)}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         pass  # saved with its colour names in save_related, through translations_write
 
     def save_related(self, request, form, formsets, change):
-        locales = user_locales(request.user)
+        locales = request_translator_locales(request)
         product_texts = {}
         for name in PRODUCT_TRANSLATED_FIELDS:
             for locale in locales:

@@ -53,6 +53,18 @@ def product_save(*, product: Product, expected_version: int | None = None, user=
     return _product_write(product=product, expected_version=expected_version, user=user)
 
 
+@transaction.atomic
+def product_translations_save(*, product: Product, expected_version: int | None,
+                              user=None) -> Product:
+    """Save a product whose translated fields only were changed, and cleaned, by
+    ``translations_write``: the version is checked, the stamps and history recorded as by
+    ``product_save``; the whole product is not cleaned again, since nothing else changed
+    (its unique and constraint checks cost a translators' file several queries a product).
+    """
+    product_version_check(product_id=product.pk, expected_version=expected_version)
+    return _product_write(product=product, expected_version=expected_version, user=user)
+
+
 def _product_write(*, product: Product, expected_version: int | None, user) -> Product:
     """Save a checked product whose version was checked, bumping the version and stamping."""
     before = None

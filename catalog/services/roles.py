@@ -36,7 +36,10 @@ _CONTENT_MANAGER = [
                                      "sizechartrow", "shippingrate", "category", "brand",
                                      "season", "returnspolicy", "contentprofile",
                                      "productcompleteness", "producttransition",
-                                     "productsnapshot", "translatorassignment")),
+                                     "productsnapshot", "translatorassignment",
+                                     # the translator's list: to export and import files
+                                     # for an agency on behalf of a translator
+                                     "producttranslation")),
     *(f"catalog.{a}_channel" for a in CRUD),
     "catalog.approve_product",
     "catalog.reject_product",

@@ -233,9 +233,8 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
     colours = {c.pk: c for c in product.colours.filter(pk__in=list(colour_names))
                } if colour_names else {}
     before = {pk: translation_texts(colour, ["name"]) for pk, colour in colours.items()}
-    photos = {p.pk: p for p in ProductPhoto.objects.filter(colour__product=product,
-                                                          pk__in=list(photo_alt_texts))
-              } if photo_alt_texts else {}
+    photos = {p.pk: p for p in ProductPhoto.objects.select_related("colour").filter(
+        colour__product=product, pk__in=list(photo_alt_texts))} if photo_alt_texts else {}
     for kind, subjects, name, given in (("colours", colours, "name", colour_names),
                                         ("photos", photos, "alt_text", photo_alt_texts)):
         for pk, texts in (given or {}).items():
@@ -246,10 +245,11 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
                 _written(subjects[pk], name, texts, (kind, pk), allowed, errors)
     errors.raise_if_any()
 
-    from .products import product_save  # imported here: products imports this module
+    # Imported here: products imports this module.
+    from .products import product_translations_save
 
     product._history_user = user
-    product_save(product=product, expected_version=expected_version, user=user)
+    product_translations_save(product=product, expected_version=expected_version, user=user)
     for pk, colour in colours.items():
         colour._history_user = user
         colour.save()

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "django_prose_editor",
     "catalog",
     "catalog.stores",
     "media",

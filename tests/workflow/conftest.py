@@ -116,3 +116,23 @@ def screens(db):
 @pytest.fixture
 def complete_product(db, screens):
     return make_complete_product(photos=1)
+
+
+DESCRIPTION = "<p>A <strong>long</strong> dress in <em>washed</em> linen.</p><p>Two pockets.</p>"
+
+
+@pytest.fixture
+def dress(db):
+    """A dress waiting for French: editorial HTML, care text, a colour and a photo."""
+    from tests.completeness.conftest import add_photos
+
+    product = factories.ProductFactory(
+        style_code="WD-24-0193", name_en="Linen dress", name_fr="Robe en lin",
+        description_en=DESCRIPTION, care_text_en="Wash at 30 °C.", fit_description_en="",
+        material_text_en="", size_advice_en="")
+    colour = factories.ColourFactory(product=product, code="RED", name_en="Red")
+    add_photos(colour, 1)
+    photo = colour.photos.get()
+    photo.alt_text_en = "Red dress, front"
+    photo.save()
+    return product

@@ -119,10 +119,29 @@ def test_waiting_list_shows_missing_and_outdated_in_my_locales(client, translato
     # `product` misses its French care text and colour name; `outdated` has an old French name.
     assert shown == {product.style_code, outdated.style_code}
     page = response.content.decode()
-    assert "fr: missing" in page and "fr: outdated" in page
+    assert "fr: 3 missing" in page and "fr: 1 outdated" in page
 
     response = client.get(CHANGELIST, {"translation": "outdated"})
     assert {p.style_code for p in response.context["cl"].result_list} == {outdated.style_code}
+
+
+def test_a_row_listed_as_outdated_says_outdated_even_with_something_missing(client,
+                                                                           translator):
+    # The name's French is outdated, the care text's missing: listed under "Outdated", the
+    # row used to say only "fr: missing".
+    coat = factories.ProductFactory(name_en="Coat", name_fr="Manteau", description_en="",
+                                    care_text_en="Dry clean.")
+    fresh = Product.objects.get(pk=coat.pk)
+    fresh.name_fr = "Manteau long"
+    product_save(product=fresh, expected_version=fresh.version)
+    fresh = Product.objects.get(pk=coat.pk)
+    fresh.name_en = "Long coat"
+    product_save(product=fresh, expected_version=fresh.version)
+    client.force_login(translator)
+    response = client.get(CHANGELIST, {"translation": "outdated"})
+    assert [p.pk for p in response.context["cl"].result_list] == [coat.pk]
+    assert '<td class="field-translation_state">fr: 1 missing, 1 outdated</td>' in (
+        response.content.decode())
 
 
 def test_translator_locales_are_edited_in_their_own_admin(admin_client, translator):
