@@ -16,6 +16,7 @@ from catalog.admin.forms import (
     kept_forms,
 )
 from catalog.admin.history import ProductHistoryAdminMixin
+from catalog.admin.imports import ProductImportAdminMixin
 from catalog.admin.media import (
     ProductMediaAdminMixin,
     ProductPhotoInline,
@@ -201,6 +202,7 @@ class CategoryTreeFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(
+    ProductImportAdminMixin,
     ProductCompletenessAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,

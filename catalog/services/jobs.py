@@ -31,15 +31,18 @@ def job_runner(kind: str):
     return register
 
 
-def job_create(*, kind: str, user=None, file=None, filename: str = "",
+def job_create(*, kind: str, user=None, file=None, stored_file: str = "", filename: str = "",
                params: dict | None = None) -> Job:
     """Store a job and queue it once the transaction commits (run now on the embedded
-    defaults, where Celery is eager)."""
+    defaults, where Celery is eager). `file`: an upload to keep; `stored_file`: the name of
+    one already kept, e.g. by the dry run that came before."""
     if kind not in _RUNNERS:
         raise ValueError(f"No runner for jobs of kind {kind!r}.")
     job = Job(kind=kind, user=user, params=params or {}, filename=filename)
     if file is not None:
         job.file.save(filename or "upload", file, save=False)
+    elif stored_file:
+        job.file.name = stored_file
     job.save()
     from catalog.tasks import job_run_task
 
