@@ -46,15 +46,15 @@ SIZE_KEYS = {**{s: s for s in SizeChartRow.SYSTEMS},
              **{m.removesuffix("_cm"): m for m in SizeChartRow.MEASUREMENTS}}
 
 _HELP = {
-    "style_code": ("Required. The style, e.g. WD-24-0193: rows with the same code are one "
-                   "product.", "WD-24-0193"),
+    "style_code": (("Required. The style, e.g. WD-24-0193: rows with the same code are one "
+                   "product."), "WD-24-0193"),
     "brand": ("The brand's code.", "maison-nord"),
     "season": ("The season's code.", "SS25"),
     "category": ("The leaf category's path, names in English joined by “ > ”.",
                  "Women > Dresses > Long dresses"),
     "name": ("The product name; English is required for a new product.", "Linen midi dress"),
-    "description": ("Editorial text: HTML paragraphs, lists, emphasis and links; scripts and "
-                    "styles are removed as in the admin.", "<p>A dress for long days.</p>"),
+    "description": (("Editorial text: HTML paragraphs, lists, emphasis and links; scripts and "
+                    "styles are removed as in the admin."), "<p>A dress for long days.</p>"),
     "material_text": ("Free text about the fabric.", "Washed European linen."),
     "fit_description": ("Free text about the fit.", "Relaxed through the body."),
     "size_advice": ("Free text, e.g. runs small.", "True to size."),
@@ -64,29 +64,29 @@ _HELP = {
     "model_height_cm": ("Height of the model in cm (100-230).", "178"),
     "model_size": ("The size the model wears.", "S"),
     "size_chart_basis": ("body or garment.", "body"),
-    "care": ("ISO 3758 symbols, group: code pairs separated by “;” (washing, bleaching, "
-             "drying, ironing, professional). Groups left out are cleared.",
+    "care": (("ISO 3758 symbols, group: code pairs separated by “;” (washing, bleaching, "
+             "drying, ironing, professional). Groups left out are cleared."),
              "washing: wash_30; bleaching: do_not_bleach; drying: line_dry"),
-    "composition": ("Per part, percentage and fibre code, parts separated by “;”; each part "
-                    "sums to 100 %. Without a part name: shell.",
+    "composition": (("Per part, percentage and fibre code, parts separated by “;”; each part "
+                    "sums to 100 %. Without a part name: shell."),
                     "shell: 95% cotton, 5% elastane; lining: 100% viscose"),
-    "size_chart": ("Per size, its label then systems (eu, it, fr, uk, us, jp) and "
+    "size_chart": (("Per size, its label then systems (eu, it, fr, uk, us, jp) and "
                    "measurements in cm (chest, waist, hips, length, inseam, foot_length), sizes "
-                   "separated by “;”.", "S: eu=36, fr=36, uk=8, chest=84; M: eu=38, chest=88"),
-    "returns_policy": ("The name of a returns policy; blank keeps the category's or brand's "
-                       "default.", "30 days free"),
-    "shipping": ("Per market: country, cost, currency and delivery days, markets separated "
-                 "by “;”. Overrides the brand's rates for this product.",
+                   "separated by “;”."), "S: eu=36, fr=36, uk=8, chest=84; M: eu=38, chest=88"),
+    "returns_policy": (("The name of a returns policy; blank keeps the category's or brand's "
+                       "default."), "30 days free"),
+    "shipping": (("Per market: country, cost, currency and delivery days, markets separated "
+                 "by “;”. Overrides the brand's rates for this product."),
                  "DE: 4.90 EUR, 2-4 days; FR: 0 EUR, 1-3 days"),
     "rating_average": ("0 to 5.", "4.5"),
     "rating_count": ("Number of ratings.", "12"),
     "colour_code": ("The studio's colour code, capitals and digits.", "BLK"),
     "colour_name": ("The colour's name; English is required for a new colour.", "Black"),
-    "sku": ("The variant's SKU, unique in the catalog. Blank on a row that only sets a "
-            "product or colour.", "WD-24-0193-BLK-S"),
+    "sku": (("The variant's SKU, unique in the catalog. Blank on a row that only sets a "
+            "product or colour."), "WD-24-0193-BLK-S"),
     "size": ("The variant's size label; it must be in the size chart.", "S"),
-    "gtin": ("EAN-13, UPC-A or GTIN-14 with a valid check digit; keep it as text in a "
-             "spreadsheet.", "4006381333931"),
+    "gtin": (("EAN-13, UPC-A or GTIN-14 with a valid check digit; keep it as text in a "
+             "spreadsheet."), "4006381333931"),
 }
 
 

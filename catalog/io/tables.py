@@ -116,7 +116,7 @@ def _csv_table(binary, head: bytes, size: int) -> Table:
     first_line = sample.lstrip("\ufeff").splitlines()[0] if sample.strip() else ""
     delimiter = max(CSV_DELIMITERS,
                     key=lambda d: len(next(csv.reader([first_line], delimiter=d), [])))
-    text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+    text = io.TextIOWrapper(_KeepOpen(binary), encoding=encoding, newline="")
     csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(text, delimiter=delimiter)
     header = _read(reader, 0)
@@ -134,6 +134,24 @@ def _csv_table(binary, head: bytes, size: int) -> Table:
                  encoding={"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8",
                            "cp1252": "Windows-1252", "utf-16": "UTF-16"}[encoding],
                  delimiter=delimiter)
+
+
+class _KeepOpen(io.BufferedIOBase):
+    """The caller's file, read through a text wrapper that must not close it."""
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        return self._raw.read(size)
+
+    read1 = read
+
+    def close(self):
+        pass  # the caller owns the file
 
 
 def _read(reader, number: int) -> list[str] | None:

@@ -11,6 +11,7 @@ stored is not written, gets no history and no recompute, and costs no query of i
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
@@ -716,8 +717,9 @@ def import_marked_copy(*, file, report: ImportReport, binary) -> None:
 def products_import_job(job, progress) -> dict:
     """The import of an uploaded file as a background job: the report, and the file back with
     its problem cells marked."""
-    from django.core.files.base import ContentFile
     import io
+
+    from django.core.files.base import ContentFile
 
     with job.file.open("rb") as file:
         report = products_import(

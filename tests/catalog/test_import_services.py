@@ -94,13 +94,13 @@ def test_command_refuses_an_unreadable_file(tmp_path):
 @pytest.mark.parametrize("column, value, message", [
     ("brand", "nobrand", "There is no brand “nobrand”: use one of maison."),
     ("season", "AW99", "There is no season “AW99”: use one of SS25."),
-    ("category", "Women > Shoes", "There is no category “Women > Shoes”: use one of Women, "
-                                  "Women > Dresses."),
+    ("category", "Women > Shoes", ("There is no category “Women > Shoes”: use one of Women, "
+                                  "Women > Dresses.")),
     ("composition", "shell: 100% unobtainium", "Unknown fibre “unobtainium”"),
-    ("composition", "shell: 60% flax, 35% cotton", "Shell sums to 95 %; each part must sum to "
-                                                   "exactly 100 %."),
-    ("size_chart", "M: eu=38", "Size “S” is not in the size chart (M). Add it to the chart "
-                               "first."),
+    ("composition", "shell: 60% flax, 35% cotton", ("Shell sums to 95 %; each part must sum to "
+                                                   "exactly 100 %.")),
+    ("size_chart", "M: eu=38", ("Size “S” is not in the size chart (M). Add it to the chart "
+                               "first.")),
     ("gtin", "4006381333932", "has a wrong check digit: it ends in 2"),
     ("gtin", "5.90123E+12", "scientific notation"),
     ("name[en]", "", "This field cannot be blank."),

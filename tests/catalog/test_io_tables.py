@@ -19,7 +19,7 @@ def read(data: bytes, *, max_bytes=100 * MB, max_uncompressed=100 * MB):
 
 def refused(data: bytes, **limits) -> str:
     with pytest.raises(FileRefused) as caught:
-        table, rows = read(data, **limits)
+        _table, _rows = read(data, **limits)
     return str(caught.value)
 
 
@@ -46,7 +46,7 @@ def test_csv_delimiters_are_sniffed(delimiter):
 
 
 def test_a_quoted_cell_may_hold_line_breaks_and_row_numbers_follow_the_file():
-    table, rows = read(b'style_code,description[en]\nWD-1,"<p>One</p>\n<p>Two</p>"\nWD-2,x\n')
+    _table, rows = read(b'style_code,description[en]\nWD-1,"<p>One</p>\n<p>Two</p>"\nWD-2,x\n')
     assert rows[0] == (2, ["WD-1", "<p>One</p>\n<p>Two</p>"], {})
     assert rows[1][1] == ["WD-2", "x"]
 
@@ -112,7 +112,7 @@ def test_xlsx_numbers_dates_and_blank_rows_become_text():
 
 
 def test_xlsx_formulas_are_reported_on_their_cell():
-    table, rows = read(xlsx([["style_code", "name[en]"], ["WD-1", '=UPPER("dress")']]))
+    _table, rows = read(xlsx([["style_code", "name[en]"], ["WD-1", '=UPPER("dress")']]))
     assert rows[0][1] == ["WD-1", ""]
     assert "formula =UPPER" in rows[0][2][1] and "paste it as values" in rows[0][2][1]
 
@@ -152,7 +152,7 @@ def test_writers_neutralise_formulas_and_readers_give_them_back(format):
     else:
         text = out.getvalue().decode("utf-8-sig")
         assert "'=HYPERLINK" in text and "'+1" in text and "'@SUM" in text
-    table, rows = read(out.getvalue())
+    _table, rows = read(out.getvalue())
     assert rows[0][1] == cells
 
 
