@@ -1,6 +1,7 @@
 """products_import / products_export: the rules of DOMAIN section 10, through the service and
 the commands."""
 import io
+import re
 
 import openpyxl
 import pytest
@@ -384,3 +385,32 @@ def test_queries_per_changed_style_are_bounded(demo_catalog):
     assert report.updated >= 6 and report.problem_count == 0
     per_style = len(queries) / report.updated
     assert per_style <= 200, per_style
+
+
+def zip_bomb() -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (8 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.csv", b"", "The file is empty"),
+    ("big.csv", b"style_code,sku\n" + b"WD-1,A\n" * 400, "imports take files up to 2.0 KB"),
+    ("bomb.xlsx", zip_bomb(), "zip bomb"),
+    ("photo.xlsx", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "not a spreadsheet"),
+    ("unknown.csv", b"style_code,sku,colour\n", "Unknown column “colour” (column C)"),
+    ("missing.csv", b"style_code,gtin\n", "The file has no column sku"),
+])
+def test_command_refuses_bad_files_with_a_clear_message(refs, tmp_path, settings, name, data,
+                                                        message):
+    if name == "big.csv":  # a file of 1 GB, at the scale of a test
+        settings.PRODUCT_IMPORT_MAX_BYTES = 2048
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_products", str(path), "--no-progress", stdout=io.StringIO())
+    assert not Product.objects.exists()
