@@ -1,6 +1,7 @@
 """What the benchmark scripts share: the repository on the path and Django on a bench database."""
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,3 +32,60 @@ class QueryCounter:
     def reset(self) -> int:
         count, self.count = self.count, 0
         return count
+
+
+def setup_django_url(url: str) -> None:
+    """Django on the database at `url` (sqlite:///... or postgres://...), Celery in process."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_DEBUG"] = "false"  # no query log: production's cost, not DEBUG's
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings.local")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    import django
+
+    django.setup()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (Linux reports ru_maxrss in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def postgres_started(port: int = 25442):
+    """A throwaway PostgreSQL server (initdb into a temporary folder, fsync off), as `.ci/run`
+    starts it; yields its DATABASE_URL and stops it on exit. Run as root, the server runs as
+    the postgres user."""
+    import glob
+    import shutil
+    import subprocess
+    import tempfile
+
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                  key=lambda p: [int(x) for x in p.split("/")[-2].split(".") if x.isdigit()])
+    if not bins:
+        raise RuntimeError("No PostgreSQL server in /usr/lib/postgresql/*/bin.")
+    pg = Path(bins[-1])
+    work = Path(tempfile.mkdtemp(prefix="pim-bench-pg."))
+    data = work / "data"
+    data.mkdir()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(work, "postgres")
+        shutil.chown(data, "postgres")
+    options = (f"-p {port} -k {work} -c listen_addresses=127.0.0.1 -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off")
+    run = subprocess.run
+    try:
+        run([*as_postgres, pg / "initdb", "-D", data, "-U", "pim", "--auth=trust"],
+            check=True, stdout=subprocess.DEVNULL)
+        run([*as_postgres, pg / "pg_ctl", "-D", data, "-l", work / "pg.log", "-o", options, "-w",
+             "start"], check=True, stdout=subprocess.DEVNULL)
+        run([*as_postgres, pg / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pim",
+             "pim"], check=True)
+        yield f"postgres://pim@127.0.0.1:{port}/pim"
+    finally:
+        run([*as_postgres, pg / "pg_ctl", "-D", data, "-m", "fast", "stop"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(work, ignore_errors=True)

@@ -9,3 +9,5 @@ class CatalogConfig(AppConfig):
         from catalog.completeness import signals
 
         signals.connect()
+        # Background job runners register themselves when their service module loads.
+        from catalog.services import imports  # noqa: F401

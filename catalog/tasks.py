@@ -42,3 +42,12 @@ def renditions_for_channel_task(channel_id: int) -> int:
     if channel is None:
         return 0
     return renditions_ensure_for_channel(channel=channel)
+
+
+@shared_task(acks_late=True)
+def job_run_task(job_id: int) -> str | None:
+    """Run a background job (an import...); a job already run is not run again."""
+    from catalog.services.jobs import job_run
+
+    job = job_run(job_id=job_id)
+    return job.status if job else None

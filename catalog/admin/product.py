@@ -18,6 +18,7 @@ from catalog.admin.forms import (
     kept_forms,
 )
 from catalog.admin.history import ProductHistoryAdminMixin
+from catalog.admin.imports import ProductImportAdminMixin
 from catalog.admin.media import (
     ProductMediaAdminMixin,
     ProductPhotoInline,
@@ -221,6 +222,7 @@ class KeysFirstPaginator(Paginator):
 @admin.register(Product)
 class ProductAdmin(
     EditorialEditorAdminMixin,
+    ProductImportAdminMixin,
     ProductCompletenessAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,

@@ -1,5 +1,6 @@
 from .channel import Channel
 from .completeness import ProductCompleteness
+from .jobs import Job
 from .choices import ContentField
 from .content import CompositionLine, SizeChartRow, composition_errors
 from .media import (
@@ -31,6 +32,7 @@ __all__ = [
     "Category",
     "Channel",
     "Colour",
+    "Job",
     "CompositionLine",
     "ContentField",
     "ContentProfile",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_countries import countries
+from simple_history.utils import bulk_create_with_history
 
 from catalog.models import (
     Colour,
@@ -151,7 +152,13 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
         result.before[id(obj)] = field_values(obj)
         result.kept.append(obj)
         assign(obj, row, errors, path, index, excluded=(parent,))
-        errors.full_clean(obj, path, index, exclude=[parent], validate_unique=False)
+        # Uniqueness within the list is checked by _unique below and against the catalog by
+        # _check_sku_and_gtin. The rows' check constraints repeat their fields' validators
+        # and clean() (ranges, min <= max days), which full_clean runs: validating them again
+        # would cost a query per constraint and row (Django evaluates them in SQL), ten per
+        # size chart row. The database still enforces them on write.
+        errors.full_clean(obj, path, index, exclude=[parent], validate_unique=False,
+                          validate_constraints=False)
     result.deleted = [o for o in stored if o.pk not in claimed]
     return result
 
@@ -322,27 +329,46 @@ def _history_user(obj, user):
 
 def content_plan_write(*, plan: ContentPlan, product: Product, user=None) -> None:
     """Write a checked plan for a saved `product`: deletions first, so that a new row may take
-    a value a deleted one held."""
+    a value a deleted one held, then changed rows, then new rows in bulk with their history
+    (a first import creates thousands of rows: one insert per list, not one per row)."""
     for rows in (plan.composition, plan.size_chart, plan.shipping, *plan.variants.values()):
         for obj in rows.deleted if rows else []:
             _history_user(obj, user).delete()
+    reason = getattr(product, "_change_reason", None)
     for rows in (plan.composition, plan.size_chart, plan.shipping):
-        for obj in rows.changed if rows else []:
+        if rows is None:
+            continue
+        for obj in rows.changed:
             obj.product = product
-            _history_user(obj, user).save()
+        _rows_saved(rows.changed, user=user, reason=reason)
     if plan.colours is None:
         return
     for colour in plan.colours.changed:
-        before = plan.names_before.get(colour.pk)
         colour.product = product
-        _history_user(colour, user).save()
-        colour_translation_stamps_record(colour=colour, before=before, user=user)
+    before = {id(c): plan.names_before.get(c.pk) for c in plan.colours.changed}
+    _rows_saved(plan.colours.changed, user=user, reason=reason)
+    for colour in plan.colours.changed:
+        colour_translation_stamps_record(colour=colour, before=before[id(colour)], user=user)
+    variants = []
     for index, rows in plan.variants.items():
         for variant in rows.changed:
             variant.colour = plan.colours.kept[index]
-            _history_user(variant, user).save()
+            variants.append(variant)
+    _rows_saved(variants, user=user, reason=reason)
     for colour in plan.colours.deleted:
         _history_user(colour, user).delete()
+
+
+def _rows_saved(rows: list, *, user, reason) -> None:
+    """Save changed rows one by one and create new ones in one insert, each with its history
+    row. (Completeness is scheduled by the product's own save, which every change makes.)"""
+    new = [obj for obj in rows if obj.pk is None]
+    for obj in rows:
+        if obj.pk is not None:
+            _history_user(obj, user).save()
+    if new:
+        bulk_create_with_history(new, type(new[0]), default_user=user,
+                                 default_change_reason=reason)
 
 
 def colour_save(*, colour: Colour, user=None) -> Colour:

@@ -107,7 +107,9 @@ def product_content_save(*, product: Product, fields: dict | None = None,
         product_version_check(product_id=product.pk, expected_version=expected_version)
         stored = Product.objects.get(pk=product.pk)
     assign(product, fields or {}, errors, excluded=("status", "version"))
-    errors.full_clean(product)
+    # The product's check constraints repeat its fields' validators (rating and model height
+    # ranges), which full_clean runs; Django would validate them again with a query each.
+    errors.full_clean(product, validate_constraints=False)
     plan = content_plan(
         product=product, colours=colours, composition=composition, size_chart=size_chart,
         shipping=shipping, errors=errors,

@@ -259,3 +259,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# Product imports (catalog.services.imports): the largest file taken, and for an XLSX the
+# largest total it may unpack to (a zip bomb is refused before anything is read).
+PRODUCT_IMPORT_MAX_BYTES = env.int("PRODUCT_IMPORT_MAX_BYTES", default=512 * 1024 * 1024)
+PRODUCT_IMPORT_MAX_UNCOMPRESSED = env.int("PRODUCT_IMPORT_MAX_UNCOMPRESSED",
+                                          default=4 * 1024 * 1024 * 1024)

@@ -492,12 +492,13 @@ def test_the_largest_real_page_posts_well_within_the_field_limit(admin_client, d
 
 
 def test_a_forged_row_count_is_refused_at_once_with_a_message(admin_client, dress):
-    import time
     data = load(admin_client, dress)
     data["colours-TOTAL_FORMS"] = "5000"
-    started = time.monotonic()
     response = admin_client.post(change_url(dress), data)
-    assert time.monotonic() - started < 5  # the page itself takes under a second
+    # The page builds at most one row past the limit, never the 5,000 it was told of.
+    colours = next(inline.formset for inline in response.context["inline_admin_formsets"]
+                   if inline.formset.prefix == "colours")
+    assert len(colours.forms) <= 31
     assert "A page may send at most 30 colours here; this one sent more. Nothing was saved." \
         in errors_of(response)
     assert Product.objects.get(pk=dress.pk).version == 1
