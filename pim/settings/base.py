@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "pim.apps.PimConfig",
     "catalog",
     "media",
     "api",
