@@ -18,7 +18,7 @@ from catalog.models import Channel, Product, SizeChartRow
 from catalog.services.renditions import social_crop_specs
 from media.models import VIDEO_CLEAN_SPEC
 from media.renditions.specs import canonical_spec
-from media.selectors import public_url
+from media.selectors import media_reference
 
 SOURCE_LOCALE = "en"
 
@@ -78,23 +78,33 @@ class PublishedAt(FromContext, serializers.DateTimeField):
         return value.isoformat()
 
 
-class MediaURL(serializers.CharField):
-    """A media URL as a channel fetches it: absolute against PIM_PUBLIC_URL."""
+class RenditionSerializer(serializers.Serializer):
+    """One rendition as a channel fetches it. Snapshots store the file's storage name; the API
+    makes the URL when it serves them, from the media settings then in force."""
 
-    def to_representation(self, value):
-        return public_url(value)
+    url = serializers.URLField(help_text="Absolute URL of the file.")
+    width = serializers.IntegerField(help_text="Pixels, as rendered (a small original may "
+                                     "give less than the spec asks).")
+    height = serializers.IntegerField(help_text="Pixels, as rendered.")
+
+    def to_representation(self, rendition):
+        return {"url": media_reference(rendition.file.name), "width": rendition.width,
+                "height": rendition.height}
+
+
+_rendition = RenditionSerializer()
 
 
 class Renditions(serializers.DictField):
-    """An asset's renditions in the channel's specs: spec as the channel names it → URL."""
+    """An asset's renditions in the channel's specs: spec as the channel names it → file."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "Rendition spec → URL, the channel's specs only.")
-        super().__init__(child=serializers.CharField(), **kwargs)
+        kwargs.setdefault("help_text", "Rendition spec → file, the channel's specs only.")
+        super().__init__(child=RenditionSerializer(), **kwargs)
 
     def to_representation(self, asset):
         by_spec = {r.spec: r for r in asset.renditions.all()}
-        return {spec: public_url(by_spec[canonical_spec(spec)].url)
+        return {spec: _rendition.to_representation(by_spec[canonical_spec(spec)])
                 for spec in self.context["channel"].renditions if canonical_spec(spec) in by_spec}
 
 
@@ -102,12 +112,13 @@ class SocialRenditions(Renditions):
     """The crops a channel gets of a social image, in the output formats it asks for."""
 
     def __init__(self, **kwargs):
-        super().__init__(source="*", help_text="Crop spec → URL.", **kwargs)
+        super().__init__(source="*", help_text="Crop spec → file.", **kwargs)
 
     def to_representation(self, image):
         crops = social_crop_specs(image, self.context["channel"].renditions)
-        by_spec = {r.spec: public_url(r.url) for r in image.asset.renditions.all()}
-        return {spec: by_spec[spec] for spec in crops if spec in by_spec}
+        by_spec = {r.spec: r for r in image.asset.renditions.all()}
+        return {spec: _rendition.to_representation(by_spec[spec])
+                for spec in crops if spec in by_spec}
 
 
 class VariantSerializer(serializers.Serializer):
@@ -223,18 +234,26 @@ class PosterSerializer(serializers.Serializer):
     renditions = Renditions(source="*")
 
 
-class CleanVideoURL(MediaURL):
+class VideoSerializer(serializers.Serializer):
     """The video's copy without metadata: the original (with its location) is never served."""
 
-    def to_representation(self, video):
-        clean = [r for r in video.renditions.all() if r.spec == VIDEO_CLEAN_SPEC]
-        return super().to_representation(clean[0].url) if clean else None
-
-
-class VideoSerializer(serializers.Serializer):
-    url = CleanVideoURL(source="video")
-    mime_type = serializers.CharField(source="video.mime_type")
+    url = serializers.URLField(allow_null=True, help_text="Absolute URL of the file; null "
+                               "while its copy without metadata is not made yet.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    mime_type = serializers.CharField()
     poster = PosterSerializer()
+
+    def to_representation(self, link):
+        clean = [r for r in link.video.renditions.all() if r.spec == VIDEO_CLEAN_SPEC]
+        poster = self.fields["poster"].to_representation(link.poster)
+        return {
+            "url": media_reference(clean[0].file.name) if clean else None,
+            "width": clean[0].width if clean else None,
+            "height": clean[0].height if clean else None,
+            "mime_type": link.video.mime_type,
+            "poster": poster,
+        }
 
 
 class SocialImageSerializer(serializers.Serializer):

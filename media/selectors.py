@@ -1,11 +1,14 @@
 """Media reads: renditions and their URLs, the admin thumbnail."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
+from django.utils.encoding import filepath_to_uri
 
 from media import conf as media_settings
 from media.models import Asset, Rendition
@@ -54,3 +57,41 @@ def thumbnail_url(asset: Asset) -> str | None:
 def public_url(url: str) -> str:
     """A media URL as a channel fetches it: absolute against ``PIM_PUBLIC_URL`` if relative."""
     return urljoin(settings.PIM_PUBLIC_URL, url)
+
+
+# Published content stores where a rendition is kept, not its URL: `"url": "pim-media:<name>"`,
+# with <name> the file's name in the default storage. URLs are made when the content is read,
+# from the media settings then in force (MEDIA_URL and PIM_PUBLIC_URL, S3, a CDN domain), so a
+# new domain needs no re-approval.
+STORED_MEDIA_PREFIX = "pim-media:"
+# A `"url"` key can only follow `{` or `,` outside a string: inside one, quotes are escaped.
+_STORED_URL = re.compile(r'([{,]\s*"url":\s*")pim-media:([^"\\]{1,255})"')
+
+
+def media_reference(name: str) -> str:
+    """What a snapshot stores for the file `name` of the default storage."""
+    return f"{STORED_MEDIA_PREFIX}{name}"
+
+
+def media_reference_url(reference: str) -> str:
+    """The URL a channel fetches for a stored reference, with today's settings."""
+    return _url_builder()(reference.removeprefix(STORED_MEDIA_PREFIX))
+
+
+def _url_builder():
+    """name → public URL. One storage call when the storage's URLs are its base plus the name
+    (local files, S3 with public objects, a CDN domain); per name otherwise (signed URLs)."""
+    probe = "renditions/00/00/probe.webp"
+    probed = public_url(default_storage.url(probe))
+    if probed.endswith(probe) and "?" not in probed:
+        base = probed[: -len(probe)]
+        return lambda name: base + filepath_to_uri(name)
+    return lambda name: public_url(default_storage.url(name))
+
+
+def media_references_resolve(text: str) -> str:
+    """The stored JSON text of published content with each media reference made a URL."""
+    if STORED_MEDIA_PREFIX not in text:
+        return text
+    url = _url_builder()
+    return _STORED_URL.sub(lambda m: f'{m[1]}{url(m[2])}"', text)

@@ -1,10 +1,14 @@
 """v1 of the syndication API: thin views over the snapshot selectors."""
 import hashlib
+from dataclasses import replace
 
 import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.http import parse_etags, urlencode
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, urlencode
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -14,19 +18,23 @@ from rest_framework.views import APIView
 from api.auth import ChannelTokenAuthentication, ChannelTokenRateThrottle, HasChannelToken
 from api.exceptions import BadRequest, NotFound
 from api.pagination import (
+    FeedQuery,
+    Position,
     decode_cursor,
     encode_cursor,
     parse_page_size,
-    parse_updated_since,
+    parse_since,
 )
 from api.renderers import ORJSONRenderer
 from api.selectors import (
     category_list,
+    feed_state,
     snapshot_feed,
     snapshot_for_gtin,
     snapshot_get,
 )
 from catalog.models.fields import gtin_normalize, validate_gtin
+from media.selectors import media_references_resolve
 
 from . import serializers as out
 
@@ -51,12 +59,22 @@ def tombstone(style_code: str, version: int) -> bytes:
 
 
 class ChannelApi(APIView):
-    """Resolves the token's channel and the locale before any view code runs."""
+    """Resolves the token's channel and the locale before any view code runs.
+
+    Every answer is compressed when the client accepts gzip, and carries an ETag made from
+    its body (so media URLs built at read time count): If-None-Match gets a 304.
+    """
 
     authentication_classes = [ChannelTokenAuthentication]
     permission_classes = [HasChannelToken]
     throttle_classes = [ChannelTokenRateThrottle]
     renderer_classes = [ORJSONRenderer]
+    locale = None
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # The ETag is taken from the body before compression; gzip then marks it weak.
+        return gzip_page(conditional_page(super().as_view(**initkwargs)))
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -88,8 +106,24 @@ class ChannelApi(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Vary"] = "Authorization"
+        patch_vary_headers(response, ["Authorization"])
+        if self.locale and response.status_code < 400:
+            response["Content-Language"] = self.locale
+        if request.method == "GET" and response.status_code == 200:
+            response.setdefault("Cache-Control", "private, no-cache")
         return response
+
+
+def snapshot_etag(row, body: str) -> str:
+    """Strong, from the body as served and the snapshot's feed position: a touch (live data
+    served beside the snapshot changed) or a new media domain changes it, as an approval does."""
+    digest = hashlib.sha256(f"{row.sequence}\n{body}".encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def served(payload: str) -> str:
+    """A stored payload as served: its media references made URLs with today's settings."""
+    return media_references_resolve(payload)
 
 
 class ProductListApi(ChannelApi):
@@ -121,47 +155,84 @@ class ProductListApi(ChannelApi):
     )
     def get(self, request, channel):
         params = request.query_params
-        page_size = parse_page_size(params.get("page_size"))
-        updated_since = parse_updated_since(params.get("updated_since"))
-        after = decode_cursor(params.get("cursor"))
-        page = snapshot_feed(
-            channel=self.channel, locale=self.locale, updated_since=updated_since,
-            after=after, limit=page_size,
-        )
+        query = decode_cursor(params.get("cursor"))
+        if query is not None:
+            self.check_cursor(query, params)
+        # Read before the page: whatever commits later gets a higher position.
+        state = feed_state(channel=self.channel, locale=self.locale)
+        if query is None:
+            query = self.feed_query(params, position=state.position)
+        page = snapshot_feed(channel=self.channel, query=query)
         Fragment = orjson.Fragment
         results = [
-            Fragment(tombstone(code, version) if deleted else payload)
+            Fragment(tombstone(code, version) if deleted else served(payload))
             for _, _, code, version, deleted, payload in page.rows
         ]
-        next_url, headers = None, {}
         if page.more:
-            query = {"locale": self.locale, "page_size": page_size}
-            if updated_since is not None:
-                query["updated_since"] = updated_since.isoformat()
-            query["cursor"] = encode_cursor(*page.last)
-            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+            watermark = page.last
+        else:
+            watermark = max(query.floor, query.after, page.last or query.after)
+        next_url = None
+        headers = {"X-PIM-Watermark": str(watermark)}
+        if page.more:
+            cursor = encode_cursor(replace(query, after=page.last))
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode({'cursor': cursor})}")
             # The same link as a header, for clients that stream the body (RFC 8288).
             headers["Link"] = f'<{next_url}>; rel="next"'
-        return Response({"next": next_url, "results": results}, headers=headers)
+        if state.changed_at:
+            headers["Last-Modified"] = http_date(state.changed_at.timestamp())
+        return Response({"next": next_url, "watermark": str(watermark), "results": results},
+                        headers=headers)
 
+    def feed_query(self, params, *, position: int) -> FeedQuery:
+        page_size = parse_page_size(params.get("page_size"))
+        since = parse_since(params.get("updated_since"))
+        common = {"channel": self.channel.code, "locale": self.locale, "page_size": page_size}
+        if isinstance(since, Position):
+            return FeedQuery(**common, after=since, floor=since)
+        floor = Position(position, 0)
+        if since is None:
+            return FeedQuery(**common, floor=floor, tombstones_after=position)
+        return FeedQuery(**common, floor=floor, since=since)
 
-def snapshot_etag(*, channel: str, locale: str, style_code: str, version: int) -> str:
-    digest = hashlib.sha256(f"{channel}\n{locale}\n{style_code}\n{version}".encode()).hexdigest()
-    return f'"{digest[:40]}"'
+    def check_cursor(self, query: FeedQuery, params) -> None:
+        """The cursor carries the query; parameters sent beside it must agree with it."""
+        if query.channel != self.channel.code:
+            raise BadRequest("This cursor belongs to another channel's feed.",
+                             code="invalid_cursor")
+        self.locale = self.resolve_locale(query.locale)
+        sent = {
+            "locale": params.get("locale") or None,
+            "page_size": params.get("page_size") or None,
+            "updated_since": params.get("updated_since") or None,
+        }
+        carried = {"locale": query.locale, "page_size": query.page_size}
+        mismatch = [name for name in ("locale", "page_size") if sent[name] is not None
+                    and str(carried[name]) != sent[name].strip()]
+        if sent["updated_since"] is not None:
+            since = parse_since(sent["updated_since"])
+            if since != (query.floor if isinstance(since, Position) else query.since):
+                mismatch.append("updated_since")
+        if mismatch:
+            raise BadRequest(
+                f"The cursor carries the whole query; {', '.join(mismatch)} sent beside it "
+                "differ from it. Send the cursor alone, as the next link does.",
+                code="cursor_mismatch",
+            )
 
 
 class ProductDetailApi(ChannelApi):
     @extend_schema(
         operation_id="products_retrieve",
         summary="One published product",
-        description="A strong ETag names the channel, locale, style and version; send it back "
-        "in If-None-Match to get 304 while the product is unchanged.",
+        description="A strong ETag is made from the body; send it back in If-None-Match to "
+        "get 304 while the product, its live data and its media URLs are unchanged.",
         parameters=[
             LOCALE_PARAMETER,
             OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter(
                 "ETag", str, OpenApiParameter.HEADER, response=[200, 304],
-                description="Strong; changes with the channel, locale, style and version.",
+                description="Strong (weak when the body is compressed); changes with the body.",
             ),
         ],
         responses={
@@ -177,15 +248,10 @@ class ProductDetailApi(ChannelApi):
                 f"No published product “{style_code[:40]}” on {self.channel.code}.",
                 code="product_not_found",
             )
-        etag = snapshot_etag(
-            channel=self.channel.code, locale=self.locale, style_code=row.style_code,
-            version=row.version,
-        )
-        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        sent = parse_etags(request.headers.get("If-None-Match", ""))
-        if "*" in sent or etag in sent or f"W/{etag}" in sent:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        return Response(orjson.Fragment(row.raw_payload), headers=headers)
+        body = served(row.raw_payload)
+        headers = {"ETag": snapshot_etag(row, body),
+                   "Last-Modified": http_date(row.updated_at.timestamp())}
+        return Response(orjson.Fragment(body), headers=headers)
 
 
 def find_variant(payload: dict, gtin: str) -> dict | None:
@@ -219,14 +285,17 @@ class ProductByGtinApi(ChannelApi):
             raise BadRequest(message[:300], code="invalid_gtin") from None
         normalized = gtin_normalize(gtin)
         row = snapshot_for_gtin(channel=self.channel, locale=self.locale, gtin=normalized)
-        product = orjson.loads(row.raw_payload) if row else None
+        body = served(row.raw_payload) if row else None
+        product = orjson.loads(body) if row else None
         variant = find_variant(product, normalized) if isinstance(product, dict) else None
         if variant is None:
             raise NotFound(
                 f"No published product on {self.channel.code} has the GTIN {gtin}.",
                 code="gtin_not_found",
             )
-        return Response({"gtin": normalized, "variant": variant, "product": product})
+        return Response({"gtin": normalized, "variant": variant, "product": product},
+                        headers={"ETag": snapshot_etag(row, f"{normalized}\n{body}"),
+                                 "Last-Modified": http_date(row.updated_at.timestamp())})
 
 
 class CategoryListApi(ChannelApi):
