@@ -14,7 +14,22 @@ from decimal import Decimal
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
+from drf_spectacular.utils import extend_schema_field
+
 from catalog.models import Channel, Product, SizeChartRow
+from catalog.models.choices import (
+    CareBleaching,
+    CareDrying,
+    CareIroning,
+    CareProfessional,
+    CareWashing,
+    CompositionPart,
+    Currency,
+    Fibre,
+    FitType,
+    SizeChartBasis,
+)
+from catalog.models.media import PhotoRole, SocialRatio
 from catalog.services.renditions import social_crop_specs
 from media.models import VIDEO_CLEAN_SPEC
 from media.renditions.specs import canonical_spec
@@ -52,11 +67,21 @@ class Number(serializers.FloatField):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
-class OptionalChoice(serializers.CharField):
-    """A choice or short text left blank is published as null."""
+class OptionalText(serializers.CharField):
+    """A short text left blank is published as null."""
 
     def __init__(self, **kwargs):
         super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class OptionalChoice(serializers.ChoiceField):
+    """A choice left blank is published as null; documented as its enum or null."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices=choices, allow_null=True, **kwargs)
 
     def to_representation(self, value):
         return value or None
@@ -128,7 +153,7 @@ class VariantSerializer(serializers.Serializer):
 
 
 class PhotoSerializer(serializers.Serializer):
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=PhotoRole.choices)
     alt = LocalizedText("alt_text")
     renditions = Renditions(source="asset")
 
@@ -152,42 +177,50 @@ class CategoryRefSerializer(serializers.Serializer):
 
 
 class CompositionLineSerializer(serializers.Serializer):
-    part = serializers.CharField(help_text="shell, lining, trim…")
-    fibre = serializers.CharField()
+    part = serializers.ChoiceField(choices=CompositionPart.choices)
+    fibre = serializers.ChoiceField(choices=Fibre.choices)
     percentage = Number()
 
 
 class FitSerializer(serializers.Serializer):
-    type = OptionalChoice(source="fit_type")
+    type = OptionalChoice(FitType.choices, source="fit_type")
     description = LocalizedText("fit_description")
     model_height_cm = serializers.IntegerField(allow_null=True)
-    model_size = OptionalChoice()
+    model_size = OptionalText()
 
 
-class Measurements(serializers.DictField):
-    def __init__(self, **kwargs):
-        super().__init__(child=Number(), source="*",
-                         help_text="chest, waist, hips, length, inseam, foot_length: cm.", **kwargs)
+class MeasurementsSerializer(serializers.Serializer):
+    """Centimetres; only the measurements the row has."""
+
+    chest = Number(required=False)
+    waist = Number(required=False)
+    hips = Number(required=False)
+    length = Number(required=False)
+    inseam = Number(required=False)
+    foot_length = Number(required=False)
+
+    def get_attribute(self, row: SizeChartRow):
+        return row
 
     def to_representation(self, row: SizeChartRow):
-        return {name.removesuffix("_cm"): self.child.to_representation(getattr(row, name))
+        return {name.removesuffix("_cm"): Number().to_representation(getattr(row, name))
                 for name in SizeChartRow.MEASUREMENTS if getattr(row, name) is not None}
 
 
 class SizeChartRowSerializer(serializers.Serializer):
     size = serializers.CharField(source="size_label")
-    eu = OptionalChoice()
-    it = OptionalChoice()
-    fr = OptionalChoice()
-    uk = OptionalChoice()
-    us = OptionalChoice()
-    jp = OptionalChoice()
-    measurements_cm = Measurements()
+    eu = OptionalText()
+    it = OptionalText()
+    fr = OptionalText()
+    uk = OptionalText()
+    us = OptionalText()
+    jp = OptionalText()
+    measurements_cm = MeasurementsSerializer()
 
 
 class SizeChartSerializer(serializers.Serializer):
-    basis = serializers.CharField(source="size_chart_basis",
-                                  help_text="body or garment measurements")
+    basis = serializers.ChoiceField(choices=SizeChartBasis.choices, source="size_chart_basis",
+                                    help_text="body or garment measurements")
     advice = LocalizedText("size_advice")
     rows = SizeChartRowSerializer(many=True, source="size_chart_rows")
 
@@ -195,11 +228,11 @@ class SizeChartSerializer(serializers.Serializer):
 class CareSymbolsSerializer(serializers.Serializer):
     """ISO 3758: one symbol per group at most."""
 
-    washing = OptionalChoice(source="care_washing")
-    bleaching = OptionalChoice(source="care_bleaching")
-    drying = OptionalChoice(source="care_drying")
-    ironing = OptionalChoice(source="care_ironing")
-    professional = OptionalChoice(source="care_professional")
+    washing = OptionalChoice(CareWashing.choices, source="care_washing")
+    bleaching = OptionalChoice(CareBleaching.choices, source="care_bleaching")
+    drying = OptionalChoice(CareDrying.choices, source="care_drying")
+    ironing = OptionalChoice(CareIroning.choices, source="care_ironing")
+    professional = OptionalChoice(CareProfessional.choices, source="care_professional")
 
 
 class CareSerializer(serializers.Serializer):
@@ -217,7 +250,7 @@ class ReturnsSerializer(serializers.Serializer):
 class ShippingSerializer(serializers.Serializer):
     country = serializers.CharField(source="country.code")
     cost = serializers.CharField(help_text="A decimal, as a string.")
-    currency = serializers.CharField()
+    currency = serializers.ChoiceField(choices=Currency.choices)
     min_days = serializers.IntegerField()
     max_days = serializers.IntegerField()
 
@@ -257,7 +290,7 @@ class VideoSerializer(serializers.Serializer):
 
 
 class SocialImageSerializer(serializers.Serializer):
-    ratio = serializers.CharField(help_text="1x1, 4x5 or 9x16")
+    ratio = serializers.ChoiceField(choices=SocialRatio.choices)
     alt = LocalizedText("alt_text")
     renditions = SocialRenditions()
 
@@ -273,6 +306,8 @@ class RatingsSerializer(serializers.Serializer):
 class ProductSerializer(serializers.Serializer):
     """The published snapshot of a product in one locale (DOMAIN section 7)."""
 
+    kind = serializers.SerializerMethodField(help_text="Always “product” (a feed also lists "
+                                             "tombstones, of kind “tombstone”).")
     style_code = serializers.CharField()
     name = LocalizedText("name")
     brand = CodeNameSerializer()
@@ -293,7 +328,11 @@ class ProductSerializer(serializers.Serializer):
     social_images = SocialImageSerializer(many=True)
     ratings = RatingsSerializer(allow_null=True)
     published_at = PublishedAt()
-    version = Version(help_text="Goes up at each approval.")
+    version = Version(help_text="Goes up at each approval that changes the content.")
+
+    @extend_schema_field({"type": "string", "enum": ["product"]})
+    def get_kind(self, product) -> str:
+        return "product"
 
 
 _bound = threading.local()

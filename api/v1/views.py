@@ -55,7 +55,8 @@ LOCALE_ERROR = {400: OpenApiResponse(out.BadRequestSerializer, description="Bad 
 
 
 def tombstone(style_code: str, version: int) -> bytes:
-    return orjson.dumps({"style_code": style_code, "deleted": True, "version": version})
+    return orjson.dumps({"kind": "tombstone", "style_code": style_code, "deleted": True,
+                         "version": version})
 
 
 class ChannelApi(APIView):

@@ -51,6 +51,7 @@ def _urls(payload):
 
 
 def _convert(payload, sizes):
+    payload.setdefault("kind", "product")
     for colour in payload.get("colours") or []:
         for photo in colour.get("photos") or []:
             photo["renditions"] = _renditions(photo.get("renditions"), sizes)

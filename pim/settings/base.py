@@ -225,7 +225,22 @@ SPECTACULAR_SETTINGS = {
         "token (`Authorization: Bearer <token>`); errors are JSON with `detail` and `code`."
     ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "WEBHOOKS": ["api.webhooks.schema.product_changed"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.channel_locales_hook",
+        "api.webhooks.schema.webhook_headers_hook",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CareWashingEnum": "catalog.models.choices.CareWashing",
+        "CareBleachingEnum": "catalog.models.choices.CareBleaching",
+        "CareDryingEnum": "catalog.models.choices.CareDrying",
+        "CareIroningEnum": "catalog.models.choices.CareIroning",
+        "CareProfessionalEnum": "catalog.models.choices.CareProfessional",
+        "FitTypeEnum": "catalog.models.choices.FitType",
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

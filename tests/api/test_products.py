@@ -162,7 +162,8 @@ def test_delta_lists_changes_since_with_tombstones(api, webshop):
     assert [(i["style_code"], i.get("deleted", False), i["version"]) for i in delta] == [
         (kept.style_code, False, 2), (gone.style_code, True, 2),
     ]
-    assert delta[1] == {"style_code": gone.style_code, "deleted": True, "version": 2}
+    assert delta[1] == {"kind": "tombstone", "style_code": gone.style_code, "deleted": True,
+                        "version": 2}
     # The full feed lists what is published, never tombstones.
     assert {i["style_code"] for i in pull(api, LIST)} == {old.style_code, kept.style_code}
     # "+" sent unescaped arrives as a space, and naive times are UTC.

@@ -15,6 +15,7 @@ def test_old_urls_become_references_with_their_size():
                   "poster": {"renditions": {"max-200": "https://b.s3.amazonaws.com/renditions/zz.jpg"}}},
     }
     new = migration._convert(old, sizes)
+    assert new["kind"] == "product"
     assert new["colours"][0]["photos"][0]["renditions"] == {
         "fill-80x100|format-webp": {"url": f"pim-media:{name}", "width": 80, "height": 100}}
     assert new["social_images"][0]["renditions"]["x"]["url"] == f"pim-media:{name}"
