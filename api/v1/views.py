@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.auth import ChannelTokenAuthentication, ChannelTokenRateThrottle, HasChannelToken
@@ -86,6 +87,20 @@ class ChannelApi(APIView):
         self.channel = channel
         self.locale = self.resolve_locale(request.query_params.get("locale"))
 
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE or "format")
+        if not force and wanted not in (None, "", "json"):
+            raise NotFound(f"No format “{wanted[:20]}”: this API answers JSON only (leave "
+                           "format out, or give format=json).", code="not_found")
+        return super().perform_content_negotiation(request, force)
+
+    def check_throttles(self, request):
+        # Kept, so that every answer can tell the client its budget (RateLimit headers).
+        self.throttles = self.get_throttles()
+        refused = [t.wait() for t in self.throttles if not t.allow_request(request, self)]
+        if refused:
+            self.throttled(request, max((w for w in refused if w is not None), default=None))
+
     def permission_denied(self, request, message=None, code=None):
         if not request.successful_authenticator:
             raise exceptions.NotAuthenticated(HasChannelToken.message)
@@ -108,6 +123,9 @@ class ChannelApi(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Authorization"])
+        for throttle in getattr(self, "throttles", []):
+            for name, value in getattr(throttle, "headers", dict)().items():
+                response[name] = value
         if self.locale and response.status_code < 400:
             response["Content-Language"] = self.locale
         if request.method == "GET" and response.status_code == 200:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "corsheaders",
     "pim.apps.PimConfig",
     "catalog",
     "media",
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware, so that preflight requests are answered by it.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,6 +219,15 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+# Browser clients on other origins (a storefront calling the API itself): none by default.
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/channels/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = [
+    "Content-Language", "ETag", "Last-Modified", "Link", "X-PIM-Watermark", "Retry-After",
+    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+]
+CORS_PREFLIGHT_MAX_AGE = 3600
 API_THROTTLE_CACHE = "default"
 SPECTACULAR_SETTINGS = {
     "TITLE": "PIM syndication API",
