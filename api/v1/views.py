@@ -150,21 +150,31 @@ class ProductListApi(ChannelApi):
         operation_id="products_list",
         summary="Published products of the channel, cursor-paginated",
         description=(
-            "Stable order by last change. Without `updated_since`: the published catalog. "
-            "With it: every product published, changed or removed since then, removed ones "
-            'as tombstones `{"style_code": …, "deleted": true}`. Follow `next` to the end.'
+            "Stable order by commit. Without `updated_since`: the published catalog (and "
+            "tombstones of products removed while the pull runs). With it: every product "
+            "published, changed or removed since then, removed ones as tombstones "
+            '`{"kind": "tombstone", "style_code": …, "deleted": true}`. Follow `next` to the '
+            "end (the cursor carries the whole query), keep the last page's `watermark` and "
+            "send it as `updated_since` next time: nothing committed after it is skipped."
         ),
         parameters=[
             LOCALE_PARAMETER,
             OpenApiParameter(
-                "updated_since", OpenApiTypes.DATETIME,
-                description="ISO-8601; only changes at or after this moment, tombstones included.",
+                "updated_since", str,
+                description="A watermark this feed gave (`<sequence>.<id>`): every change "
+                "committed after it, none skipped. Or an ISO-8601 date-time: changes stamped at "
+                "or after it (a change whose transaction was open then may be missed).",
             ),
             OpenApiParameter(
                 "page_size", {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
                 description=f"1 to {settings.API_MAX_PAGE_SIZE}; default 100.",
             ),
-            OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link."),
+            OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link. It "
+                             "carries the whole query: other parameters may be left out."),
+            OpenApiParameter(
+                "X-PIM-Watermark", str, OpenApiParameter.HEADER, response=[200],
+                description="The page's watermark, as in the body.",
+            ),
             OpenApiParameter(
                 "Link", str, OpenApiParameter.HEADER, response=[200],
                 description='The next page as `<url>; rel="next"`, absent on the last page.',
