@@ -9,7 +9,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, urlencode
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import conditional_page
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
