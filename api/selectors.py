@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.db.models.functions import Cast
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Channel, ProductSnapshot, PublishedGtin, SnapshotSequence
+from catalog.models import Channel, Product, ProductSnapshot, PublishedGtin, SnapshotSequence
 from catalog.loaders import CategoryTree
 from catalog.models.fields import gtin_normalize
 
@@ -146,3 +146,9 @@ def category_list(*, locale: str, source_locale: str) -> list[dict]:
         })
     return result
 
+
+
+def product_rating_get(*, style_code: str) -> tuple | None:
+    """(average, count) of the product's ratings as they are now: live data, not approved."""
+    return (Product.objects.filter(style_code=style_code)
+            .values_list("rating_average", "rating_count").first())

@@ -26,9 +26,11 @@ from api.pagination import (
     parse_since,
 )
 from api.renderers import ORJSONRenderer
+from api.v1.jsonld import JSONLDRenderer, product_group
 from api.selectors import (
     category_list,
     feed_state,
+    product_rating_get,
     snapshot_feed,
     snapshot_for_gtin,
     snapshot_get,
@@ -88,7 +90,8 @@ class ChannelApi(APIView):
 
     def perform_content_negotiation(self, request, force=False):
         wanted = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE or "format")
-        if not force and wanted not in (None, "", "json"):
+        known = {renderer.format for renderer in self.get_renderers()}
+        if not force and wanted not in (None, "", *known):
             raise NotFound(f"No format “{wanted[:20]}”: this API answers JSON only (leave "
                            "format out, or give format=json).", code="not_found")
         return super().perform_content_negotiation(request, force)
@@ -250,11 +253,15 @@ class ProductListApi(ChannelApi):
 
 
 class ProductDetailApi(ChannelApi):
+    renderer_classes = [ORJSONRenderer, JSONLDRenderer]
+
     @extend_schema(
         operation_id="products_retrieve",
         summary="One published product",
         description="A strong ETag is made from the body; send it back in If-None-Match to "
-        "get 304 while the product, its live data and its media URLs are unchanged.",
+        "get 304 while the product, its live data and its media URLs are unchanged. With "
+        "`Accept: application/ld+json`: the product as a schema.org `ProductGroup`, its "
+        "variants (colour and size) under `hasVariant`.",
         parameters=[
             LOCALE_PARAMETER,
             OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
@@ -264,7 +271,10 @@ class ProductDetailApi(ChannelApi):
             ),
         ],
         responses={
-            200: out.ProductSerializer,
+            (200, "application/json"): out.ProductSerializer,
+            (200, "application/ld+json"): OpenApiResponse(
+                {"type": "object", "additionalProperties": True},
+                description="schema.org ProductGroup (JSON-LD)."),
             304: OpenApiResponse(description="Not modified since the ETag sent."),
             **LOCALE_ERROR, **ERRORS,
         },
@@ -277,9 +287,18 @@ class ProductDetailApi(ChannelApi):
                 code="product_not_found",
             )
         body = served(row.raw_payload)
-        headers = {"ETag": snapshot_etag(row, body),
-                   "Last-Modified": http_date(row.updated_at.timestamp())}
-        return Response(orjson.Fragment(body), headers=headers)
+        headers = {"Last-Modified": http_date(row.updated_at.timestamp())}
+        if request.accepted_renderer.format == JSONLDRenderer.format:
+            document = product_group(
+                orjson.loads(body), url=request.build_absolute_uri(request.path),
+                rating=product_rating_get(style_code=row.style_code),
+            )
+            response = Response(document, headers=headers)  # ETag from the document
+        else:
+            headers["ETag"] = snapshot_etag(row, body)
+            response = Response(orjson.Fragment(body), headers=headers)
+        patch_vary_headers(response, ["Accept"])
+        return response
 
 
 def find_variant(payload: dict, gtin: str) -> dict | None:
