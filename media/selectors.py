@@ -8,7 +8,6 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.utils.encoding import filepath_to_uri
 
 from media import conf as media_settings
 from media.models import Asset, Rendition
@@ -75,23 +74,43 @@ def media_reference(name: str) -> str:
 
 def media_reference_url(reference: str) -> str:
     """The URL a channel fetches for a stored reference, with today's settings."""
-    return _url_builder()(reference.removeprefix(STORED_MEDIA_PREFIX))
+    return public_url(default_storage.url(reference.removeprefix(STORED_MEDIA_PREFIX)))
 
 
-def _url_builder():
-    """name → public URL. One storage call when the storage's URLs are its base plus the name
-    (local files, S3 with public objects, a CDN domain); per name otherwise (signed URLs)."""
+def _url_base() -> str | None:
+    """The URL prefix of every stored name, when the storage's URLs are a base plus the name
+    (local files, S3 with public objects, a CDN domain); None where each URL is its own
+    (signed URLs)."""
     probe = "renditions/00/00/probe.webp"
     probed = public_url(default_storage.url(probe))
     if probed.endswith(probe) and "?" not in probed:
-        base = probed[: -len(probe)]
-        return lambda name: base + filepath_to_uri(name)
-    return lambda name: public_url(default_storage.url(name))
+        return probed[: -len(probe)]
+    return None
 
 
-def media_references_resolve(text: str) -> str:
+def media_references_resolver():
+    """text → text: `media_references_resolve` with the settings read once, for a page of
+    payloads."""
+    base = _url_base()
+    return lambda text: media_references_resolve(text, base=base)
+
+
+_UNSET = object()
+
+
+def media_references_resolve(text: str, *, base=_UNSET) -> str:
     """The stored JSON text of published content with each media reference made a URL."""
     if STORED_MEDIA_PREFIX not in text:
         return text
-    url = _url_builder()
-    return _STORED_URL.sub(lambda m: f'{m[1]}{url(m[2])}"', text)
+    if base is _UNSET:
+        base = _url_base()
+    if base is not None:
+        # The key and its opening quote can only be outside a string (inside one, quotes are
+        # escaped), and stored names need no escaping: a plain replace is exact.
+        for separator in (": ", ":"):
+            text = text.replace(f'"url"{separator}"{STORED_MEDIA_PREFIX}',
+                                f'"url"{separator}"{base}')
+        if STORED_MEDIA_PREFIX not in text:
+            return text
+    return _STORED_URL.sub(
+        lambda m: f'{m[1]}{public_url(default_storage.url(m[2]))}"', text)

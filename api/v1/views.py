@@ -36,7 +36,7 @@ from api.selectors import (
     snapshot_get,
 )
 from catalog.models.fields import gtin_normalize, validate_gtin
-from media.selectors import media_references_resolve
+from media.selectors import media_references_resolve, media_references_resolver
 
 from . import serializers as out
 
@@ -194,9 +194,10 @@ class ProductListApi(ChannelApi):
         if query is None:
             query = self.feed_query(params, position=state.position)
         page = snapshot_feed(channel=self.channel, query=query)
-        Fragment = orjson.Fragment
+        # The media settings are read once per page, then each payload is one replace.
+        Fragment, resolve = orjson.Fragment, media_references_resolver()
         results = [
-            Fragment(tombstone(code, version) if deleted else served(payload))
+            Fragment(tombstone(code, version) if deleted else resolve(payload))
             for _, _, code, version, deleted, payload in page.rows
         ]
         if page.more:
