@@ -79,6 +79,20 @@ class ChannelTokenRateThrottle(SimpleRateThrottle):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
+    def headers(self) -> dict[str, str]:
+        """The budget as RateLimit headers (IETF draft), once `allow_request` has run."""
+        history = getattr(self, "history", None)
+        if history is None or not self.rate:
+            return {}
+        remaining = max(self.num_requests - len(history), 0)
+        reset = int(max(history[-1] + self.duration - self.now, 0)) + 1 if history else 0
+        return {
+            "RateLimit-Limit": str(self.num_requests),
+            "RateLimit-Remaining": str(remaining),
+            "RateLimit-Reset": str(min(reset, int(self.duration))),
+            "RateLimit-Policy": f"{self.num_requests};w={int(self.duration)}",
+        }
+
 
 class BadTokenThrottle(SimpleRateThrottle):
     """Wrong tokens per client address: past the budget, every request gets 429 for a while.

@@ -3,17 +3,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
 from django.db import connections
-from django.db.models import Q, TextField
+from django.db.models import Q, Subquery, TextField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.db.models.functions import Cast
 from modeltranslation.utils import build_localized_fieldname
 
-from catalog.models import Channel, ProductSnapshot, PublishedGtin
+from catalog.models import Channel, Product, ProductSnapshot, PublishedGtin, SnapshotSequence
 from catalog.loaders import CategoryTree
 from catalog.models.fields import gtin_normalize
 
-FEED_FIELDS = ("id", "updated_at", "style_code", "version", "deleted", "raw_payload")
+from .pagination import FeedQuery, Position
+
+FEED_FIELDS = ("id", "updated_at", "style_code", "version", "deleted", "raw_payload", "sequence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +26,13 @@ class FeedRow:
     version: int
     deleted: bool
     raw_payload: str
+    sequence: int
 
 
 @dataclass(frozen=True, slots=True)
 class FeedPage:
-    rows: list[tuple]  # (id, updated_at as text, style_code, version, deleted, payload text)
-    last: tuple[datetime, int] | None  # the cursor position after this page
+    rows: list[tuple]  # (id, sequence, style_code, version, deleted, payload text)
+    last: Position | None  # the position of the page's last row
     more: bool
 
 
@@ -39,43 +42,52 @@ def _snapshots(*, channel: Channel, locale: str):
     )
 
 
-def snapshot_feed(
-    *,
-    channel: Channel,
-    locale: str,
-    updated_since: datetime | None = None,
-    after: tuple[datetime, int] | None = None,
-    limit: int,
-) -> FeedPage:
-    """One page of a channel's feed in (updated_at, id) order, in one query.
+def snapshot_feed(*, channel: Channel, query: FeedQuery) -> FeedPage:
+    """One page of a channel's feed in (sequence, id) order, in one query.
 
-    The full feed lists what is published; a delta (updated_since) also lists tombstones so
-    that clients delete what was unpublished or archived. Rows come as the driver gives them
-    (the timestamp as text): converting a thousand values per page would cost more than the
-    query, and only the last row's timestamp is needed, for the next cursor.
+    The full feed lists what is published, and tombstones from `query.tombstones_after` on; a
+    delta lists every change after its position (or since its moment), tombstones included,
+    so that clients delete what was unpublished or archived. Payloads come back as the stored
+    JSON text, never parsed.
     """
-    rows = _snapshots(channel=channel, locale=locale)
-    if updated_since is None:
-        rows = rows.filter(deleted=False)
-    else:
-        rows = rows.filter(updated_at__gte=updated_since)
-    if after is not None:
-        at, pk = after
-        # The >= bound lets the database start from the cursor in the feed index.
-        rows = rows.filter(updated_at__gte=at).filter(Q(updated_at__gt=at) | Q(id__gt=pk))
+    rows = _snapshots(channel=channel, locale=query.locale)
+    if query.since is not None:
+        rows = rows.filter(updated_at__gte=query.since)
+    if query.tombstones_after is not None:
+        rows = rows.filter(Q(deleted=False) | Q(sequence__gt=query.tombstones_after))
+    at = query.after
+    # The >= bound lets the database start from the position in the feed index.
     rows = (
-        rows.annotate(updated_at_text=Cast("updated_at", output_field=TextField()))
-        .order_by("updated_at", "id")
-        .values_list("id", "updated_at_text", "style_code", "version", "deleted", "raw_payload")
-    )[: limit + 1]
+        rows.filter(sequence__gte=at.sequence).filter(Q(sequence__gt=at.sequence) | Q(id__gt=at.id))
+        .order_by("sequence", "id")
+        .values_list("id", "sequence", "style_code", "version", "deleted", "raw_payload")
+    )[: query.page_size + 1]
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    more = len(fetched) > limit
-    del fetched[limit:]
-    last = (_as_datetime(fetched[-1][1]), fetched[-1][0]) if fetched else None
+    more = len(fetched) > query.page_size
+    del fetched[query.page_size:]
+    last = Position(fetched[-1][1], fetched[-1][0]) if fetched else None
     return FeedPage(rows=fetched, last=last, more=more)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    position: int  # the last position handed out and committed, as this statement sees it
+    changed_at: datetime | None  # the last change of the channel's feed in the locale
+
+
+def feed_state(*, channel: Channel, locale: str) -> FeedState:
+    """Where the feeds stand and when this one last changed (tombstones included), in one
+    query."""
+    changed = (ProductSnapshot.objects.filter(channel=channel, locale=locale)
+               .order_by("-updated_at").values("updated_at")[:1])
+    row = (SnapshotSequence.objects.filter(pk=1).annotate(changed_at=Subquery(changed))
+           .values_list("value", "changed_at").first())
+    if row is None:  # no position handed out yet
+        return FeedState(0, changed.values_list("updated_at", flat=True).first())
+    return FeedState(row[0], _as_datetime(row[1]) if row[1] else None)
 
 
 def _as_datetime(value) -> datetime:
@@ -133,3 +145,10 @@ def category_list(*, locale: str, source_locale: str) -> list[dict]:
             "path": [name(n) for n in tree.ancestors(node.pk)],
         })
     return result
+
+
+
+def product_rating_get(*, style_code: str) -> tuple | None:
+    """(average, count) of the product's ratings as they are now: live data, not approved."""
+    return (Product.objects.filter(style_code=style_code)
+            .values_list("rating_average", "rating_count").first())

@@ -53,8 +53,12 @@ def payload(style_code: str, n: int, now) -> dict:
             "photos": [
                 {"role": role, "alt": f"{name} dress, {role}",
                  "renditions": {
-                     "fill-800x1000|format-webp": f"https://cdn.example.com/r/{n:06d}{c}{i}a.webp",
-                     "max-2000": f"https://cdn.example.com/r/{n:06d}{c}{i}b.jpg",
+                     "fill-800x1000|format-webp": {
+                         "url": f"pim-media:renditions/{n % 256:02x}/{c}{i}/{n:06d}{c}{i}a.webp",
+                         "width": 800, "height": 1000},
+                     "max-2000": {
+                         "url": f"pim-media:renditions/{n % 256:02x}/{c}{i}/{n:06d}{c}{i}b.jpg",
+                         "width": 1600, "height": 2000},
                  }}
                 for i, role in enumerate(["front", "back", "detail", "on_model"])
             ],
@@ -106,7 +110,7 @@ def prepare(products: int, reuse: bool) -> tuple[str, list[str], int]:
     from django.utils import timezone
 
     from api.services import channel_token_create
-    from catalog.models import Channel, ProductSnapshot
+    from catalog.models import Channel, ProductSnapshot, SnapshotSequence
 
     if keep:
         channel = Channel.objects.get(code="webshop")
@@ -123,12 +127,13 @@ def prepare(products: int, reuse: bool) -> tuple[str, list[str], int]:
         moment = now - timedelta(seconds=products - n)
         batch.append(ProductSnapshot(
             channel=channel, style_code=code, locale="en", payload=payload(code, n, moment),
-            version=1, published_at=moment, updated_at=moment,
+            version=1, published_at=moment, updated_at=moment, sequence=n + 1,
         ))
         if len(batch) == 2000:
             ProductSnapshot.objects.bulk_create(batch)
             batch = []
     ProductSnapshot.objects.bulk_create(batch)
+    SnapshotSequence.objects.update_or_create(pk=1, defaults={"value": products})
     token = channel_token_create(channel=channel, name="bench").raw
     return token, codes, channel.pk
 
@@ -141,7 +146,7 @@ def raw_dump(channel_id: int) -> tuple[int, float, int]:
     db = sqlite3.connect(DB)
     rows = db.execute(
         "SELECT payload FROM catalog_productsnapshot WHERE channel_id = ? AND locale = 'en' "
-        "AND NOT deleted ORDER BY updated_at, id", (channel_id,),
+        "AND NOT deleted ORDER BY sequence, id", (channel_id,),
     ).fetchall()
     body = orjson.dumps([orjson.Fragment(text) for (text,) in rows])
     elapsed = time.perf_counter() - started

@@ -14,11 +14,26 @@ from decimal import Decimal
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
+from drf_spectacular.utils import extend_schema_field
+
 from catalog.models import Channel, Product, SizeChartRow
+from catalog.models.choices import (
+    CareBleaching,
+    CareDrying,
+    CareIroning,
+    CareProfessional,
+    CareWashing,
+    CompositionPart,
+    Currency,
+    Fibre,
+    FitType,
+    SizeChartBasis,
+)
+from catalog.models.media import PhotoRole, SocialRatio
 from catalog.services.renditions import social_crop_specs
 from media.models import VIDEO_CLEAN_SPEC
 from media.renditions.specs import canonical_spec
-from media.selectors import public_url
+from media.selectors import media_reference
 
 SOURCE_LOCALE = "en"
 
@@ -52,11 +67,21 @@ class Number(serializers.FloatField):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
-class OptionalChoice(serializers.CharField):
-    """A choice or short text left blank is published as null."""
+class OptionalText(serializers.CharField):
+    """A short text left blank is published as null."""
 
     def __init__(self, **kwargs):
         super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class OptionalChoice(serializers.ChoiceField):
+    """A choice left blank is published as null; documented as its enum or null."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices=choices, allow_null=True, **kwargs)
 
     def to_representation(self, value):
         return value or None
@@ -78,23 +103,33 @@ class PublishedAt(FromContext, serializers.DateTimeField):
         return value.isoformat()
 
 
-class MediaURL(serializers.CharField):
-    """A media URL as a channel fetches it: absolute against PIM_PUBLIC_URL."""
+class RenditionSerializer(serializers.Serializer):
+    """One rendition as a channel fetches it. Snapshots store the file's storage name; the API
+    makes the URL when it serves them, from the media settings then in force."""
 
-    def to_representation(self, value):
-        return public_url(value)
+    url = serializers.URLField(help_text="Absolute URL of the file.")
+    width = serializers.IntegerField(help_text="Pixels, as rendered (a small original may "
+                                     "give less than the spec asks).")
+    height = serializers.IntegerField(help_text="Pixels, as rendered.")
+
+    def to_representation(self, rendition):
+        return {"url": media_reference(rendition.file.name), "width": rendition.width,
+                "height": rendition.height}
+
+
+_rendition = RenditionSerializer()
 
 
 class Renditions(serializers.DictField):
-    """An asset's renditions in the channel's specs: spec as the channel names it → URL."""
+    """An asset's renditions in the channel's specs: spec as the channel names it → file."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "Rendition spec → URL, the channel's specs only.")
-        super().__init__(child=serializers.CharField(), **kwargs)
+        kwargs.setdefault("help_text", "Rendition spec → file, the channel's specs only.")
+        super().__init__(child=RenditionSerializer(), **kwargs)
 
     def to_representation(self, asset):
         by_spec = {r.spec: r for r in asset.renditions.all()}
-        return {spec: public_url(by_spec[canonical_spec(spec)].url)
+        return {spec: _rendition.to_representation(by_spec[canonical_spec(spec)])
                 for spec in self.context["channel"].renditions if canonical_spec(spec) in by_spec}
 
 
@@ -102,12 +137,13 @@ class SocialRenditions(Renditions):
     """The crops a channel gets of a social image, in the output formats it asks for."""
 
     def __init__(self, **kwargs):
-        super().__init__(source="*", help_text="Crop spec → URL.", **kwargs)
+        super().__init__(source="*", help_text="Crop spec → file.", **kwargs)
 
     def to_representation(self, image):
         crops = social_crop_specs(image, self.context["channel"].renditions)
-        by_spec = {r.spec: public_url(r.url) for r in image.asset.renditions.all()}
-        return {spec: by_spec[spec] for spec in crops if spec in by_spec}
+        by_spec = {r.spec: r for r in image.asset.renditions.all()}
+        return {spec: _rendition.to_representation(by_spec[spec])
+                for spec in crops if spec in by_spec}
 
 
 class VariantSerializer(serializers.Serializer):
@@ -117,7 +153,7 @@ class VariantSerializer(serializers.Serializer):
 
 
 class PhotoSerializer(serializers.Serializer):
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=PhotoRole.choices)
     alt = LocalizedText("alt_text")
     renditions = Renditions(source="asset")
 
@@ -141,42 +177,50 @@ class CategoryRefSerializer(serializers.Serializer):
 
 
 class CompositionLineSerializer(serializers.Serializer):
-    part = serializers.CharField(help_text="shell, lining, trim…")
-    fibre = serializers.CharField()
+    part = serializers.ChoiceField(choices=CompositionPart.choices)
+    fibre = serializers.ChoiceField(choices=Fibre.choices)
     percentage = Number()
 
 
 class FitSerializer(serializers.Serializer):
-    type = OptionalChoice(source="fit_type")
+    type = OptionalChoice(FitType.choices, source="fit_type")
     description = LocalizedText("fit_description")
     model_height_cm = serializers.IntegerField(allow_null=True)
-    model_size = OptionalChoice()
+    model_size = OptionalText()
 
 
-class Measurements(serializers.DictField):
-    def __init__(self, **kwargs):
-        super().__init__(child=Number(), source="*",
-                         help_text="chest, waist, hips, length, inseam, foot_length: cm.", **kwargs)
+class MeasurementsSerializer(serializers.Serializer):
+    """Centimetres; only the measurements the row has."""
+
+    chest = Number(required=False)
+    waist = Number(required=False)
+    hips = Number(required=False)
+    length = Number(required=False)
+    inseam = Number(required=False)
+    foot_length = Number(required=False)
+
+    def get_attribute(self, row: SizeChartRow):
+        return row
 
     def to_representation(self, row: SizeChartRow):
-        return {name.removesuffix("_cm"): self.child.to_representation(getattr(row, name))
+        return {name.removesuffix("_cm"): Number().to_representation(getattr(row, name))
                 for name in SizeChartRow.MEASUREMENTS if getattr(row, name) is not None}
 
 
 class SizeChartRowSerializer(serializers.Serializer):
     size = serializers.CharField(source="size_label")
-    eu = OptionalChoice()
-    it = OptionalChoice()
-    fr = OptionalChoice()
-    uk = OptionalChoice()
-    us = OptionalChoice()
-    jp = OptionalChoice()
-    measurements_cm = Measurements()
+    eu = OptionalText()
+    it = OptionalText()
+    fr = OptionalText()
+    uk = OptionalText()
+    us = OptionalText()
+    jp = OptionalText()
+    measurements_cm = MeasurementsSerializer()
 
 
 class SizeChartSerializer(serializers.Serializer):
-    basis = serializers.CharField(source="size_chart_basis",
-                                  help_text="body or garment measurements")
+    basis = serializers.ChoiceField(choices=SizeChartBasis.choices, source="size_chart_basis",
+                                    help_text="body or garment measurements")
     advice = LocalizedText("size_advice")
     rows = SizeChartRowSerializer(many=True, source="size_chart_rows")
 
@@ -184,11 +228,11 @@ class SizeChartSerializer(serializers.Serializer):
 class CareSymbolsSerializer(serializers.Serializer):
     """ISO 3758: one symbol per group at most."""
 
-    washing = OptionalChoice(source="care_washing")
-    bleaching = OptionalChoice(source="care_bleaching")
-    drying = OptionalChoice(source="care_drying")
-    ironing = OptionalChoice(source="care_ironing")
-    professional = OptionalChoice(source="care_professional")
+    washing = OptionalChoice(CareWashing.choices, source="care_washing")
+    bleaching = OptionalChoice(CareBleaching.choices, source="care_bleaching")
+    drying = OptionalChoice(CareDrying.choices, source="care_drying")
+    ironing = OptionalChoice(CareIroning.choices, source="care_ironing")
+    professional = OptionalChoice(CareProfessional.choices, source="care_professional")
 
 
 class CareSerializer(serializers.Serializer):
@@ -206,7 +250,7 @@ class ReturnsSerializer(serializers.Serializer):
 class ShippingSerializer(serializers.Serializer):
     country = serializers.CharField(source="country.code")
     cost = serializers.CharField(help_text="A decimal, as a string.")
-    currency = serializers.CharField()
+    currency = serializers.ChoiceField(choices=Currency.choices)
     min_days = serializers.IntegerField()
     max_days = serializers.IntegerField()
 
@@ -223,22 +267,30 @@ class PosterSerializer(serializers.Serializer):
     renditions = Renditions(source="*")
 
 
-class CleanVideoURL(MediaURL):
+class VideoSerializer(serializers.Serializer):
     """The video's copy without metadata: the original (with its location) is never served."""
 
-    def to_representation(self, video):
-        clean = [r for r in video.renditions.all() if r.spec == VIDEO_CLEAN_SPEC]
-        return super().to_representation(clean[0].url) if clean else None
-
-
-class VideoSerializer(serializers.Serializer):
-    url = CleanVideoURL(source="video")
-    mime_type = serializers.CharField(source="video.mime_type")
+    url = serializers.URLField(allow_null=True, help_text="Absolute URL of the file; null "
+                               "while its copy without metadata is not made yet.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    mime_type = serializers.CharField()
     poster = PosterSerializer()
+
+    def to_representation(self, link):
+        clean = [r for r in link.video.renditions.all() if r.spec == VIDEO_CLEAN_SPEC]
+        poster = self.fields["poster"].to_representation(link.poster)
+        return {
+            "url": media_reference(clean[0].file.name) if clean else None,
+            "width": clean[0].width if clean else None,
+            "height": clean[0].height if clean else None,
+            "mime_type": link.video.mime_type,
+            "poster": poster,
+        }
 
 
 class SocialImageSerializer(serializers.Serializer):
-    ratio = serializers.CharField(help_text="1x1, 4x5 or 9x16")
+    ratio = serializers.ChoiceField(choices=SocialRatio.choices)
     alt = LocalizedText("alt_text")
     renditions = SocialRenditions()
 
@@ -260,6 +312,8 @@ def ratings_payload(product: Product) -> dict | None:
 class ProductSerializer(serializers.Serializer):
     """The published snapshot of a product in one locale (DOMAIN section 7)."""
 
+    kind = serializers.SerializerMethodField(help_text="Always “product” (a feed also lists "
+                                             "tombstones, of kind “tombstone”).")
     style_code = serializers.CharField()
     name = LocalizedText("name")
     brand = CodeNameSerializer()
@@ -280,7 +334,11 @@ class ProductSerializer(serializers.Serializer):
     social_images = SocialImageSerializer(many=True)
     ratings = RatingsSerializer(allow_null=True)
     published_at = PublishedAt()
-    version = Version(help_text="Goes up at each approval.")
+    version = Version(help_text="Goes up at each approval that changes the content.")
+
+    @extend_schema_field({"type": "string", "enum": ["product"]})
+    def get_kind(self, product) -> str:
+        return "product"
 
 
 _bound = threading.local()

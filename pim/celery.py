@@ -2,6 +2,8 @@ import os
 
 from celery import Celery
 
+# A worker started with no settings named gets the laptop defaults; the web entry points
+# (manage.py, pim.wsgi) have chosen theirs before this module is imported.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings.local")
 
 app = Celery("pim")

@@ -10,8 +10,14 @@ from api.selectors import snapshot_for_gtin, snapshot_get
 from catalog.models import Product, Variant
 from catalog.models.fields import gtin_normalize, validate_gtin
 from catalog.stores.models import Store
+from media.selectors import media_references_resolve
 
 UNKNOWN, NOT_PUBLISHED = "unknown_code", "not_published"
+
+
+def _published(row) -> dict:
+    """A snapshot's payload as served: media references made URLs with today's settings."""
+    return orjson.loads(media_references_resolve(row.raw_payload))
 
 
 @dataclass(frozen=True)
@@ -41,13 +47,13 @@ def screen_product_find(*, store: Store, code: str, locale: str) -> ScreenMatch:
         gtin = gtin_normalize(code)
         row = snapshot_for_gtin(channel=channel, locale=locale, gtin=gtin)
         if row is not None:
-            return ScreenMatch(orjson.loads(row.raw_payload), {"gtin": gtin})
+            return ScreenMatch(_published(row), {"gtin": gtin})
         if Variant.objects.filter(gtin=gtin).exists():
             return ScreenMatch(None, None, NOT_PUBLISHED)
     style = code.upper()
     row = snapshot_get(channel=channel, locale=locale, style_code=style)
     if row is not None:
-        return ScreenMatch(orjson.loads(row.raw_payload), None)
+        return ScreenMatch(_published(row), None)
     variant = (Variant.objects.filter(sku__iexact=code)
                .values_list("sku", "colour__product__style_code").first())
     if variant is not None:
@@ -55,7 +61,7 @@ def screen_product_find(*, store: Store, code: str, locale: str) -> ScreenMatch:
         row = snapshot_get(channel=channel, locale=locale, style_code=style)
         if row is None:
             return ScreenMatch(None, None, NOT_PUBLISHED)
-        return ScreenMatch(orjson.loads(row.raw_payload), {"sku": sku})
+        return ScreenMatch(_published(row), {"sku": sku})
     if Product.objects.filter(style_code=style).exists():
         return ScreenMatch(None, None, NOT_PUBLISHED)
     return ScreenMatch(None, None, UNKNOWN)

@@ -27,19 +27,27 @@ class ThrottledSerializer(ErrorSerializer):
 
 
 class TombstoneSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["tombstone"])
     style_code = serializers.CharField()
-    deleted = serializers.BooleanField(help_text="Always true: delete this product.")
+    deleted = serializers.ChoiceField(choices=[True], help_text="Always true: delete this product.")
     version = serializers.IntegerField()
 
 
 class ProductPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    watermark = serializers.RegexField(
+        r"^[0-9]+\.[0-9]+$",
+        help_text="Where this page leaves the feed, also in the X-PIM-Watermark header. Keep "
+        "the one of a pull's last page and send it back as updated_since: the next delta lists "
+        "every change committed since, even one whose transaction was open during this pull.",
+    )
     results = PolymorphicProxySerializer(
         component_name="ProductOrTombstone",
-        serializers=[ProductSerializer, TombstoneSerializer],
-        resource_type_field_name=None,
+        serializers={"product": ProductSerializer, "tombstone": TombstoneSerializer},
+        resource_type_field_name="kind",
         many=True,
-        help_text="Products; with updated_since, also tombstones of removed products.",
+        help_text="Products; tombstones of products removed since the pull's start (with "
+        "updated_since: since then).",
     )
 
 

@@ -5,7 +5,7 @@ from . import views
 
 app_name = "v1"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:v1:schema"), name="docs"),
     path(
         "channels/<str:channel>/products/", views.ProductListApi.as_view(), name="product-list"

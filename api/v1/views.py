@@ -1,32 +1,42 @@
 """v1 of the syndication API: thin views over the snapshot selectors."""
 import hashlib
+from dataclasses import replace
 
 import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.http import parse_etags, urlencode
-from drf_spectacular.types import OpenApiTypes
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, urlencode
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import conditional_page
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.auth import ChannelTokenAuthentication, ChannelTokenRateThrottle, HasChannelToken
 from api.exceptions import BadRequest, NotFound
 from api.pagination import (
+    FeedQuery,
+    Position,
     decode_cursor,
     encode_cursor,
     parse_page_size,
-    parse_updated_since,
+    parse_since,
 )
 from api.renderers import ORJSONRenderer
+from api.v1.jsonld import JSONLDRenderer, product_group
 from api.selectors import (
     category_list,
+    feed_state,
+    product_rating_get,
     snapshot_feed,
     snapshot_for_gtin,
     snapshot_get,
 )
 from catalog.models.fields import gtin_normalize, validate_gtin
+from media.selectors import media_references_resolve, media_references_resolver
 
 from . import serializers as out
 
@@ -47,16 +57,27 @@ LOCALE_ERROR = {400: OpenApiResponse(out.BadRequestSerializer, description="Bad 
 
 
 def tombstone(style_code: str, version: int) -> bytes:
-    return orjson.dumps({"style_code": style_code, "deleted": True, "version": version})
+    return orjson.dumps({"kind": "tombstone", "style_code": style_code, "deleted": True,
+                         "version": version})
 
 
 class ChannelApi(APIView):
-    """Resolves the token's channel and the locale before any view code runs."""
+    """Resolves the token's channel and the locale before any view code runs.
+
+    Every answer is compressed when the client accepts gzip, and carries an ETag made from
+    its body (so media URLs built at read time count): If-None-Match gets a 304.
+    """
 
     authentication_classes = [ChannelTokenAuthentication]
     permission_classes = [HasChannelToken]
     throttle_classes = [ChannelTokenRateThrottle]
     renderer_classes = [ORJSONRenderer]
+    locale = None
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # The ETag is taken from the body before compression; gzip then marks it weak.
+        return gzip_page(conditional_page(super().as_view(**initkwargs)))
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -66,6 +87,21 @@ class ChannelApi(APIView):
             raise NotFound(f"No channel “{kwargs.get('channel')}”.", code="channel_not_found")
         self.channel = channel
         self.locale = self.resolve_locale(request.query_params.get("locale"))
+
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get(api_settings.URL_FORMAT_OVERRIDE or "format")
+        known = {renderer.format for renderer in self.get_renderers()}
+        if not force and wanted not in (None, "", *known):
+            raise NotFound(f"No format “{wanted[:20]}”: this API answers JSON only (leave "
+                           "format out, or give format=json).", code="not_found")
+        return super().perform_content_negotiation(request, force)
+
+    def check_throttles(self, request):
+        # Kept, so that every answer can tell the client its budget (RateLimit headers).
+        self.throttles = self.get_throttles()
+        refused = [t.wait() for t in self.throttles if not t.allow_request(request, self)]
+        if refused:
+            self.throttled(request, max((w for w in refused if w is not None), default=None))
 
     def permission_denied(self, request, message=None, code=None):
         if not request.successful_authenticator:
@@ -88,8 +124,27 @@ class ChannelApi(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Vary"] = "Authorization"
+        patch_vary_headers(response, ["Authorization"])
+        for throttle in getattr(self, "throttles", []):
+            for name, value in getattr(throttle, "headers", dict)().items():
+                response[name] = value
+        if self.locale and response.status_code < 400:
+            response["Content-Language"] = self.locale
+        if request.method == "GET" and response.status_code == 200:
+            response.setdefault("Cache-Control", "private, no-cache")
         return response
+
+
+def snapshot_etag(row, body: str) -> str:
+    """Strong, from the body as served and the snapshot's feed position: a touch (live data
+    served beside the snapshot changed) or a new media domain changes it, as an approval does."""
+    digest = hashlib.sha256(f"{row.sequence}\n{body}".encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def served(payload: str) -> str:
+    """A stored payload as served: its media references made URLs with today's settings."""
+    return media_references_resolve(payload)
 
 
 class ProductListApi(ChannelApi):
@@ -97,21 +152,31 @@ class ProductListApi(ChannelApi):
         operation_id="products_list",
         summary="Published products of the channel, cursor-paginated",
         description=(
-            "Stable order by last change. Without `updated_since`: the published catalog. "
-            "With it: every product published, changed or removed since then, removed ones "
-            'as tombstones `{"style_code": …, "deleted": true}`. Follow `next` to the end.'
+            "Stable order by commit. Without `updated_since`: the published catalog (and "
+            "tombstones of products removed while the pull runs). With it: every product "
+            "published, changed or removed since then, removed ones as tombstones "
+            '`{"kind": "tombstone", "style_code": …, "deleted": true}`. Follow `next` to the '
+            "end (the cursor carries the whole query), keep the last page's `watermark` and "
+            "send it as `updated_since` next time: nothing committed after it is skipped."
         ),
         parameters=[
             LOCALE_PARAMETER,
             OpenApiParameter(
-                "updated_since", OpenApiTypes.DATETIME,
-                description="ISO-8601; only changes at or after this moment, tombstones included.",
+                "updated_since", str,
+                description="A watermark this feed gave (`<sequence>.<id>`): every change "
+                "committed after it, none skipped. Or an ISO-8601 date-time: changes stamped at "
+                "or after it (a change whose transaction was open then may be missed).",
             ),
             OpenApiParameter(
                 "page_size", {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
                 description=f"1 to {settings.API_MAX_PAGE_SIZE}; default 100.",
             ),
-            OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link."),
+            OpenApiParameter("cursor", str, description="Opaque; taken from a `next` link. It "
+                             "carries the whole query: other parameters may be left out."),
+            OpenApiParameter(
+                "X-PIM-Watermark", str, OpenApiParameter.HEADER, response=[200],
+                description="The page's watermark, as in the body.",
+            ),
             OpenApiParameter(
                 "Link", str, OpenApiParameter.HEADER, response=[200],
                 description='The next page as `<url>; rel="next"`, absent on the last page.',
@@ -121,56 +186,96 @@ class ProductListApi(ChannelApi):
     )
     def get(self, request, channel):
         params = request.query_params
-        page_size = parse_page_size(params.get("page_size"))
-        updated_since = parse_updated_since(params.get("updated_since"))
-        after = decode_cursor(params.get("cursor"))
-        page = snapshot_feed(
-            channel=self.channel, locale=self.locale, updated_since=updated_since,
-            after=after, limit=page_size,
-        )
-        Fragment = orjson.Fragment
+        query = decode_cursor(params.get("cursor"))
+        if query is not None:
+            self.check_cursor(query, params)
+        # Read before the page: whatever commits later gets a higher position.
+        state = feed_state(channel=self.channel, locale=self.locale)
+        if query is None:
+            query = self.feed_query(params, position=state.position)
+        page = snapshot_feed(channel=self.channel, query=query)
+        # The media settings are read once per page, then each payload is one replace.
+        Fragment, resolve = orjson.Fragment, media_references_resolver()
         results = [
-            Fragment(tombstone(code, version) if deleted else payload)
+            Fragment(tombstone(code, version) if deleted else resolve(payload))
             for _, _, code, version, deleted, payload in page.rows
         ]
-        next_url, headers = None, {}
         if page.more:
-            query = {"locale": self.locale, "page_size": page_size}
-            if updated_since is not None:
-                query["updated_since"] = updated_since.isoformat()
-            query["cursor"] = encode_cursor(*page.last)
-            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+            watermark = page.last
+        else:
+            watermark = max(query.floor, query.after, page.last or query.after)
+        next_url = None
+        headers = {"X-PIM-Watermark": str(watermark)}
+        if page.more:
+            cursor = encode_cursor(replace(query, after=page.last))
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode({'cursor': cursor})}")
             # The same link as a header, for clients that stream the body (RFC 8288).
             headers["Link"] = f'<{next_url}>; rel="next"'
-        return Response({"next": next_url, "results": results}, headers=headers)
+        if state.changed_at:
+            headers["Last-Modified"] = http_date(state.changed_at.timestamp())
+        return Response({"next": next_url, "watermark": str(watermark), "results": results},
+                        headers=headers)
 
+    def feed_query(self, params, *, position: int) -> FeedQuery:
+        page_size = parse_page_size(params.get("page_size"))
+        since = parse_since(params.get("updated_since"))
+        common = {"channel": self.channel.code, "locale": self.locale, "page_size": page_size}
+        if isinstance(since, Position):
+            return FeedQuery(**common, after=since, floor=since)
+        floor = Position(position, 0)
+        if since is None:
+            return FeedQuery(**common, floor=floor, tombstones_after=position)
+        return FeedQuery(**common, floor=floor, since=since)
 
-def snapshot_etag(*, channel: str, locale: str, style_code: str, version: int,
-                  updated_at=None) -> str:
-    # updated_at moves with live data (ratings, stock: DOMAIN section 12) between versions.
-    stamp = updated_at.isoformat() if updated_at is not None else ""
-    digest = hashlib.sha256(
-        f"{channel}\n{locale}\n{style_code}\n{version}\n{stamp}".encode()).hexdigest()
-    return f'"{digest[:40]}"'
+    def check_cursor(self, query: FeedQuery, params) -> None:
+        """The cursor carries the query; parameters sent beside it must agree with it."""
+        if query.channel != self.channel.code:
+            raise BadRequest("This cursor belongs to another channel's feed.",
+                             code="invalid_cursor")
+        self.locale = self.resolve_locale(query.locale)
+        sent = {
+            "locale": params.get("locale") or None,
+            "page_size": params.get("page_size") or None,
+            "updated_since": params.get("updated_since") or None,
+        }
+        carried = {"locale": query.locale, "page_size": query.page_size}
+        mismatch = [name for name in ("locale", "page_size") if sent[name] is not None
+                    and str(carried[name]) != sent[name].strip()]
+        if sent["updated_since"] is not None:
+            since = parse_since(sent["updated_since"])
+            if since != (query.floor if isinstance(since, Position) else query.since):
+                mismatch.append("updated_since")
+        if mismatch:
+            raise BadRequest(
+                f"The cursor carries the whole query; {', '.join(mismatch)} sent beside it "
+                "differ from it. Send the cursor alone, as the next link does.",
+                code="cursor_mismatch",
+            )
 
 
 class ProductDetailApi(ChannelApi):
+    renderer_classes = [ORJSONRenderer, JSONLDRenderer]
+
     @extend_schema(
         operation_id="products_retrieve",
         summary="One published product",
-        description="A strong ETag names the channel, locale, style and version; send it back "
-        "in If-None-Match to get 304 while the product is unchanged.",
+        description="A strong ETag is made from the body; send it back in If-None-Match to "
+        "get 304 while the product, its live data and its media URLs are unchanged. With "
+        "`Accept: application/ld+json`: the product as a schema.org `ProductGroup`, its "
+        "variants (colour and size) under `hasVariant`.",
         parameters=[
             LOCALE_PARAMETER,
             OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter(
                 "ETag", str, OpenApiParameter.HEADER, response=[200, 304],
-                description="Strong; changes with the channel, locale, style and version, and "
-                "with live data (ratings, stock).",
+                description="Strong (weak when the body is compressed); changes with the body.",
             ),
         ],
         responses={
-            200: out.ProductSerializer,
+            (200, "application/json"): out.ProductSerializer,
+            (200, "application/ld+json"): OpenApiResponse(
+                {"type": "object", "additionalProperties": True},
+                description="schema.org ProductGroup (JSON-LD)."),
             304: OpenApiResponse(description="Not modified since the ETag sent."),
             **LOCALE_ERROR, **ERRORS,
         },
@@ -182,15 +287,19 @@ class ProductDetailApi(ChannelApi):
                 f"No published product “{style_code[:40]}” on {self.channel.code}.",
                 code="product_not_found",
             )
-        etag = snapshot_etag(
-            channel=self.channel.code, locale=self.locale, style_code=row.style_code,
-            version=row.version, updated_at=row.updated_at,
-        )
-        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-        sent = parse_etags(request.headers.get("If-None-Match", ""))
-        if "*" in sent or etag in sent or f"W/{etag}" in sent:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        return Response(orjson.Fragment(row.raw_payload), headers=headers)
+        body = served(row.raw_payload)
+        headers = {"Last-Modified": http_date(row.updated_at.timestamp())}
+        if request.accepted_renderer.format == JSONLDRenderer.format:
+            document = product_group(
+                orjson.loads(body), url=request.build_absolute_uri(request.path),
+                rating=product_rating_get(style_code=row.style_code),
+            )
+            response = Response(document, headers=headers)  # ETag from the document
+        else:
+            headers["ETag"] = snapshot_etag(row, body)
+            response = Response(orjson.Fragment(body), headers=headers)
+        patch_vary_headers(response, ["Accept"])
+        return response
 
 
 def find_variant(payload: dict, gtin: str) -> dict | None:
@@ -224,14 +333,17 @@ class ProductByGtinApi(ChannelApi):
             raise BadRequest(message[:300], code="invalid_gtin") from None
         normalized = gtin_normalize(gtin)
         row = snapshot_for_gtin(channel=self.channel, locale=self.locale, gtin=normalized)
-        product = orjson.loads(row.raw_payload) if row else None
+        body = served(row.raw_payload) if row else None
+        product = orjson.loads(body) if row else None
         variant = find_variant(product, normalized) if isinstance(product, dict) else None
         if variant is None:
             raise NotFound(
                 f"No published product on {self.channel.code} has the GTIN {gtin}.",
                 code="gtin_not_found",
             )
-        return Response({"gtin": normalized, "variant": variant, "product": product})
+        return Response({"gtin": normalized, "variant": variant, "product": product},
+                        headers={"ETag": snapshot_etag(row, f"{normalized}\n{body}"),
+                                 "Last-Modified": http_date(row.updated_at.timestamp())})
 
 
 class CategoryListApi(ChannelApi):

@@ -9,6 +9,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import orjson
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from api.models import WebhookDelivery, WebhookEvent
+from catalog.webhook_urls import WebhookTargetRefused, webhook_target_resolve
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ USER_AGENT = "pim-webhooks/1"
 # A worker holds an event this long before another may try it (timeout plus margin); a queued
 # event is not queued again by the sweep for as long.
 CLAIM_MARGIN = timedelta(seconds=30)
+# Due events a publish sends again when tasks run eagerly (each may wait WEBHOOK_TIMEOUT).
+EAGER_SWEEP_LIMIT = 20
 
 
 def _queued_until():
@@ -78,8 +82,15 @@ def webhook_events_record(*, channel, snapshots, event: str) -> list[WebhookEven
         events.append(item)
     WebhookEvent.objects.bulk_create(events)
     ids = [str(item.id) for item in events]
-    transaction.on_commit(lambda: webhook_events_enqueue(event_ids=ids), robust=True)
+    transaction.on_commit(lambda: _send_after_commit(event_ids=ids), robust=True)
     return events
+
+
+def _send_after_commit(*, event_ids) -> None:
+    webhook_events_enqueue(event_ids=event_ids)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No broker, so no worker retries: each publish also sends what is due again.
+        webhook_events_deliver_due(limit=EAGER_SWEEP_LIMIT)
 
 
 def webhook_events_enqueue(*, event_ids) -> None:
@@ -130,15 +141,26 @@ def webhook_event_deliver(*, event_id) -> DeliveryOutcome:
     url = channel.webhook_url
     if not url:
         error = "The channel has no webhook URL."
+    elif not channel.webhook_secret:
+        error = "The channel has no webhook secret: save the channel to generate one."
     else:
         try:
-            response = httpx.post(
-                url, content=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT,
-                follow_redirects=False,
-            )
+            # Checked now, after DNS, and posted to the checked address (a name may have
+            # moved to a private address since the channel was saved).
+            address = webhook_target_resolve(url)
+            pinned, host = _pinned(url, address)
+            with httpx.Client(timeout=settings.WEBHOOK_TIMEOUT, follow_redirects=False) as client:
+                request = client.build_request(
+                    "POST", pinned, content=body,
+                    headers={**headers, "Host": urlsplit(url).netloc},
+                    extensions={"sni_hostname": host},  # TLS checks the name, not the address
+                )
+                response = client.send(request)
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}: {response.text[:200]}"
+        except WebhookTargetRefused as exc:
+            error = f"Refused: {exc}"[:500]
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
     duration_ms = int((time.monotonic() - started) * 1000)
@@ -157,6 +179,14 @@ def webhook_event_deliver(*, event_id) -> DeliveryOutcome:
             claimed_until=None,
         )
     return DeliveryOutcome(delivered=delivered, retry_in=retry_in)
+
+
+def _pinned(url: str, address: str) -> tuple[str, str]:
+    """`url` with its host replaced by the checked address, and the host name (for TLS)."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc)), parts.hostname or ""
 
 
 def webhook_events_due(*, limit: int = 500) -> list[str]:
@@ -184,6 +214,20 @@ def webhook_events_sweep() -> int:
     )
     webhook_events_enqueue(event_ids=due)
     return len(due)
+
+
+def webhook_events_deliver_due(*, limit: int | None = None) -> tuple[int, int]:
+    """Post every due event now, in this process (no broker needed): `manage.py
+    deliver_webhooks`, and after each publish when tasks run eagerly. Returns (delivered,
+    still failing)."""
+    delivered = failed = 0
+    for event_id in webhook_events_due(limit=limit or 10_000):
+        outcome = webhook_event_deliver(event_id=event_id)
+        if outcome.retry_in is None:
+            delivered += 1
+        else:
+            failed += 1
+    return delivered, failed
 
 
 def webhook_event_retry_now(*, event: WebhookEvent) -> None:

@@ -15,7 +15,7 @@ from .media import (
 )
 from .policies import Brand, ReturnsPolicy, Season, ShippingRate
 from .product import Colour, Product, Variant
-from .publishing import ProductSnapshot, PublishedGtin
+from .publishing import ProductSnapshot, PublishedGtin, SnapshotSequence
 from .taxonomy import Category, ContentProfile
 from .translations import (
     ProductTranslation,
@@ -45,6 +45,7 @@ __all__ = [
     "ProductTranslation",
     "ProductVideo",
     "PublishedGtin",
+    "SnapshotSequence",
     "ReturnsPolicy",
     "Season",
     "ShippingRate",

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,13 @@ from simple_history.models import HistoricalRecords
 from .media import MAX_PHOTOS_PER_COLOUR
 from media.renditions.specs import InvalidSpecError, canonical_spec
 
+from catalog.webhook_urls import webhook_url_problem
+
 from .choices import ContentField
+
+
+def webhook_secret_generate() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Channel(models.Model):
@@ -29,8 +37,13 @@ class Channel(models.Model):
         default=list, blank=True,
         help_text='Rendition specs every photo needs, e.g. ["fill-800x1000|format-webp", "max-2000"].',
     )
-    webhook_url = models.URLField(blank=True)
-    webhook_secret = models.CharField(max_length=128, blank=True)
+    webhook_url = models.URLField(
+        blank=True, help_text="https, to a public address; signed with the secret below."
+    )
+    webhook_secret = models.CharField(
+        max_length=128, blank=True, default=webhook_secret_generate,
+        help_text="Signs every webhook (HMAC-SHA256). Generated; clear it to get a new one.",
+    )
 
     # The secret stays out of history: it signs webhooks and is not content.
     history = HistoricalRecords(excluded_fields=["webhook_secret"])
@@ -62,8 +75,10 @@ class Channel(models.Model):
         if self.description_max_length == 0:
             errors["description_max_length"] = (
                 "Leave empty for no limit, or give at least 1 character.")
-        if self.webhook_url and not self.webhook_url.lower().startswith("https://"):
-            errors["webhook_url"] = "The webhook URL must use https."
+        if self.webhook_url and (problem := webhook_url_problem(self.webhook_url)):
+            errors["webhook_url"] = problem
+        if not self.webhook_secret:
+            self.webhook_secret = webhook_secret_generate()
         specs, bad = self._canonical_renditions()
         if bad:
             errors["renditions"] = bad

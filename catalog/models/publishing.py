@@ -59,6 +59,11 @@ class ProductSnapshot(models.Model):
     deleted = models.BooleanField(default=False)
     published_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
+    sequence = models.PositiveBigIntegerField(
+        default=0,
+        help_text="Where the row stands in the feeds: taken from SnapshotSequence by each "
+        "publish, tombstone and touch, in commit order.",
+    )
 
     class Meta:
         constraints = [
@@ -68,6 +73,8 @@ class ProductSnapshot(models.Model):
         ]
         indexes = [
             models.Index(fields=["channel", "locale", "updated_at", "id"], name="snapshot_feed_idx"),
+            models.Index(fields=["channel", "locale", "sequence", "id"],
+                         name="snapshot_sequence_idx"),
         ]
 
     def __str__(self):
@@ -97,3 +104,22 @@ class PublishedGtin(models.Model):
 
     def __str__(self):
         return f"{self.gtin} → {self.style_code} @ {self.channel_id}"
+
+
+class SnapshotSequence(models.Model):
+    """One row: the last feed position handed out (`catalog.services.publishing`).
+
+    A writer takes the next value with an upsert that locks this row until its transaction
+    ends, so positions are handed out in commit order: whatever commits after a reader's
+    query gets a position above every one that query could see. Delta feeds that resume from
+    a position therefore never skip a change whose transaction was still open.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="snapshot_sequence_one_row")]
+
+    def __str__(self):
+        return f"snapshot sequence at {self.value}"

@@ -1,15 +1,25 @@
 """Published snapshots: the exact approved content per channel and locale, frozen.
 
 `snapshots_publish` freezes a product for channels (all their locales) once every rendition
-they need exists; `snapshots_tombstone` turns a channel's snapshots into tombstones.
+they need exists; `snapshots_tombstone` turns a channel's snapshots into tombstones;
+`snapshots_touch` puts a product's snapshots back at the head of the feeds when the live data
+served beside them (ratings, stock) changes.
 A snapshot's JSON is `catalog.payload`'s, the one definition of the API's product.
-Both send `catalog.signals.snapshots_changed` inside the caller's transaction, and keep the
-barcode index (`PublishedGtin`) to what the live snapshots list.
+Publish and tombstone send `catalog.signals.snapshots_changed` inside the caller's
+transaction, and keep the barcode index (`PublishedGtin`) to what the live snapshots list.
+
+Feed positions: every write takes the next value of `SnapshotSequence` as the rows'
+`sequence`, after it has locked the rows it writes, and holds that value's row lock until
+the caller's transaction ends. Positions are thus handed out in commit order, and a feed
+read can hand out its last position as a watermark that no later commit can sort before.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, router, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -23,6 +33,7 @@ from catalog.models import (
     ProductVideo,
     PublishedGtin,
     SizeChartRow,
+    SnapshotSequence,
     SocialImage,
 )
 from catalog.models.fields import gtin_normalize
@@ -99,7 +110,7 @@ def snapshots_publish(*, product: Product, channels: Iterable[Channel]) -> list[
     now = timezone.now()
     existing = {
         (s.channel_id, s.locale): s
-        for s in ProductSnapshot.objects.select_for_update().filter(
+        for s in ProductSnapshot.objects.select_for_update().order_by("id").filter(
             channel__in=channels, style_code=product.style_code
         )
     }
@@ -108,6 +119,10 @@ def snapshots_publish(*, product: Product, channels: Iterable[Channel]) -> list[
     for channel in channels:
         for locale in channel.locales:
             snapshot = existing.get((channel.pk, locale))
+            if snapshot is not None and not snapshot.deleted and _unchanged(
+                snapshot, snapshot_payload(full, channel, locale, version=snapshot.version,
+                                           published_at=snapshot.published_at)):
+                continue  # re-approved as it was: no new version, no event, same position
             version = snapshot.version + 1 if snapshot else 1
             payload = snapshot_payload(full, channel, locale, version=version, published_at=now)
             if snapshot is None:
@@ -122,17 +137,62 @@ def snapshots_publish(*, product: Product, channels: Iterable[Channel]) -> list[
             snapshot.deleted = False
             snapshot.published_at = snapshot.updated_at = now
             changed.setdefault(channel.pk, []).append(snapshot)
+    if not changed:
+        return []
+    sequence = snapshot_sequence_next()
+    for snapshot in to_create + to_update:
+        snapshot.sequence = sequence
     ProductSnapshot.objects.bulk_create(to_create)
     ProductSnapshot.objects.bulk_update(
-        to_update, ["product", "payload", "version", "deleted", "published_at", "updated_at"]
+        to_update,
+        ["product", "payload", "version", "deleted", "published_at", "updated_at", "sequence"],
     )
     _gtins_index(style_code=product.style_code, payloads={
         channel_id: group[0].payload for channel_id, group in changed.items()
     })
     for channel in channels:
-        snapshots_changed.send(sender=ProductSnapshot, channel=channel,
-                               snapshots=changed.get(channel.pk, []), event=SNAPSHOT_EVENT_PUBLISH)
+        if channel.pk in changed:
+            snapshots_changed.send(sender=ProductSnapshot, channel=channel,
+                                   snapshots=changed[channel.pk], event=SNAPSHOT_EVENT_PUBLISH)
     return [s for group in changed.values() for s in group]
+
+
+def _unchanged(snapshot: ProductSnapshot, payload: dict) -> bool:
+    """Whether `payload` is what the snapshot stores, compared as the database keeps JSON."""
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder)) == snapshot.payload
+
+
+def snapshot_sequence_next() -> int:
+    """The next feed position, in commit order.
+
+    The upsert locks `SnapshotSequence`'s row until the caller's transaction ends: another
+    writer waits here until then, so it takes a higher value and commits later. Callers lock
+    the snapshot rows they write first and take the position last, so that writers queue on
+    this row only for the end of their transactions. Call inside a transaction.
+    """
+    connection = connections[router.db_for_write(ProductSnapshot)]
+    table = connection.ops.quote_name(SnapshotSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, value) VALUES (1, 1) ON CONFLICT (id) "
+            f"DO UPDATE SET value = {table}.value + 1 RETURNING value"
+        )
+        return cursor.fetchone()[0]
+
+
+def snapshots_touch_all() -> int:
+    """Move every live snapshot to the head of the feeds, unchanged: after the media settings
+    change (a CDN, a new domain), so that delta clients fetch the new URLs. No re-approval,
+    no new version, no webhook event. Returns how many moved."""
+    with transaction.atomic():
+        rows = list(ProductSnapshot.objects.select_for_update().filter(deleted=False)
+                    .order_by("id").values_list("id", flat=True))
+        if not rows:
+            return 0
+        sequence = snapshot_sequence_next()
+        return ProductSnapshot.objects.filter(pk__in=rows).update(
+            sequence=sequence, updated_at=timezone.now()
+        )
 
 
 def snapshots_tombstone(*, product: Product, channels: Iterable[Channel] | None = None
@@ -145,14 +205,20 @@ def snapshots_tombstone(*, product: Product, channels: Iterable[Channel] | None 
         live = live.filter(channel__in=list(channels))
     now = timezone.now()
     by_channel: dict[int, tuple[Channel, list[ProductSnapshot]]] = {}
-    snapshots = list(live)
+    snapshots = list(live.order_by("id"))
+    if not snapshots:
+        return []
+    sequence = snapshot_sequence_next()
     for snapshot in snapshots:
         snapshot.deleted = True
         snapshot.payload = tombstone_payload(snapshot.style_code)
         snapshot.version += 1
         snapshot.updated_at = now
+        snapshot.sequence = sequence
         by_channel.setdefault(snapshot.channel_id, (snapshot.channel, []))[1].append(snapshot)
-    ProductSnapshot.objects.bulk_update(snapshots, ["deleted", "payload", "version", "updated_at"])
+    ProductSnapshot.objects.bulk_update(
+        snapshots, ["deleted", "payload", "version", "updated_at", "sequence"]
+    )
     _gtins_index(style_code=product.style_code, payloads=dict.fromkeys(by_channel))
     for channel, group in by_channel.values():
         snapshots_changed.send(sender=ProductSnapshot, channel=channel, snapshots=group,
@@ -184,23 +250,31 @@ TOUCH_CHUNK = 2_000
 def snapshots_touch(*, product_ids: Iterable[int], channels: Iterable[Channel] | None = None
                     ) -> int:
     """Live data of these products changed (ratings, store stock): their live snapshots (on
-    `channels`, or everywhere) come up again in delta feeds and their ETags change, with no
-    new version and no approval. Returns how many snapshots were touched.
+    `channels`, or everywhere) move to the head of every feed, unchanged.
 
-    Every live-data write goes through this function, so that what delta feeds order by is
-    bumped in one place.
+    A delta pull from an earlier watermark lists them again and the API's ETags change, with
+    no new version, no approval and no webhook event. Every live-data write goes through this
+    function, inside the writer's transaction and after its own writes. Returns how many
+    snapshots moved (0 where the products are published nowhere).
     """
     ids = sorted(set(product_ids))
-    channel_ids = None if channels is None else [c.pk for c in channels]
-    now = timezone.now()
-    touched = 0
-    for start in range(0, len(ids), TOUCH_CHUNK):
-        rows = ProductSnapshot.objects.filter(product_id__in=ids[start:start + TOUCH_CHUNK],
-                                              deleted=False)
-        if channel_ids is not None:
-            rows = rows.filter(channel_id__in=channel_ids)
-        touched += rows.update(updated_at=now)
-    return touched
+    live = ProductSnapshot.objects.filter(deleted=False)
+    if channels is not None:
+        live = live.filter(channel__in=list(channels))
+    with transaction.atomic():
+        rows = []
+        for start in range(0, len(ids), TOUCH_CHUNK):
+            rows += live.select_for_update().filter(
+                product_id__in=ids[start:start + TOUCH_CHUNK]
+            ).order_by("id").values_list("id", flat=True)
+        if not rows:
+            return 0
+        sequence, now = snapshot_sequence_next(), timezone.now()
+        return sum(
+            ProductSnapshot.objects.filter(pk__in=rows[start:start + TOUCH_CHUNK])
+            .update(sequence=sequence, updated_at=now)
+            for start in range(0, len(rows), TOUCH_CHUNK)
+        )
 
 
 def snapshots_ratings_refresh(*, product: Product) -> int:
@@ -228,9 +302,11 @@ __all__ = [
     "product_for_publishing",
     "published_channels",
     "snapshot_payload",
+    "snapshot_sequence_next",
     "snapshots_publish",
     "snapshots_ratings_refresh",
     "snapshots_tombstone",
     "snapshots_touch",
+    "snapshots_touch_all",
     "tombstone_payload",
 ]

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_prose_editor",
+    "corsheaders",
+    "pim.apps.PimConfig",
     "catalog",
     "catalog.stores",
     "media",
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware, so that preflight requests are answered by it.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +222,15 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+# Browser clients on other origins (a storefront calling the API itself): none by default.
+CORS_ALLOWED_ORIGINS = env.list("API_CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/v1/channels/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = [
+    "Content-Language", "ETag", "Last-Modified", "Link", "X-PIM-Watermark", "Retry-After",
+    "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+]
+CORS_PREFLIGHT_MAX_AGE = 3600
 API_THROTTLE_CACHE = "default"
 SPECTACULAR_SETTINGS = {
     "TITLE": "PIM syndication API",
@@ -227,7 +240,22 @@ SPECTACULAR_SETTINGS = {
         "token (`Authorization: Bearer <token>`); errors are JSON with `detail` and `code`."
     ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "WEBHOOKS": ["api.webhooks.schema.product_changed"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.channel_locales_hook",
+        "api.webhooks.schema.webhook_headers_hook",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CareWashingEnum": "catalog.models.choices.CareWashing",
+        "CareBleachingEnum": "catalog.models.choices.CareBleaching",
+        "CareDryingEnum": "catalog.models.choices.CareDrying",
+        "CareIroningEnum": "catalog.models.choices.CareIroning",
+        "CareProfessionalEnum": "catalog.models.choices.CareProfessional",
+        "FitTypeEnum": "catalog.models.choices.FitType",
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -243,6 +271,10 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
 WEBHOOK_RETRY_BACKOFF = env.float("WEBHOOK_RETRY_BACKOFF", default=10.0)
 WEBHOOK_RETRY_BACKOFF_MAX = env.float("WEBHOOK_RETRY_BACKOFF_MAX", default=3600.0)
 WEBHOOK_SWEEP_INTERVAL = env.float("WEBHOOK_SWEEP_INTERVAL", default=60.0)
+# Webhooks go over https to public addresses (catalog.webhook_urls). For development only:
+# http to a receiver on loopback, and private or loopback targets.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = env.bool("WEBHOOK_ALLOW_HTTP_LOOPBACK", default=False)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 
 # Images: refuse decompression bombs outright rather than warn.
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_PIXELS", default=64_000_000)

@@ -7,3 +7,5 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / ".test-media")
 ORIGINALS_ROOT = env.path("DJANGO_ORIGINALS_ROOT", default=BASE_DIR / ".test-originals")
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
     STORAGES["originals"]["OPTIONS"]["location"] = ORIGINALS_ROOT  # noqa: F405
+# The suite's webhook receivers listen on loopback over http.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = True

@@ -13,13 +13,16 @@ from tests import factories
 
 
 def pytest_collection_modifyitems(config, items):
-    """Fuzzing runs only when asked for by marker (-m fuzz)."""
-    if "fuzz" in (config.getoption("-m") or ""):
-        return
-    skip = pytest.mark.skip(reason="slow: select it with -m fuzz")
-    for item in items:
-        if item.get_closest_marker("fuzz"):
-            item.add_marker(skip)
+    """Fuzzing and the contract checks run only when asked for by marker (-m fuzz,
+    -m contract)."""
+    selected = config.getoption("-m") or ""
+    for marker in ("fuzz", "contract"):
+        if marker in selected:
+            continue
+        skip = pytest.mark.skip(reason=f"slow: select it with -m {marker}")
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

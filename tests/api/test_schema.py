@@ -122,3 +122,37 @@ def test_a_product_with_no_returns_policy_publishes_null_returns_as_documented(c
     body = api.get(f"/api/v1/channels/webshop/products/{product.style_code}/").json()
     assert body["returns"] is None and body["ratings"] is None and body["video"] is None
     _product_validator(client).validate(body)
+
+
+def test_schema_is_openapi_3_1_with_a_plain_version_tombstones_discriminated_and_webhooks(
+        client, db):
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    assert schema["openapi"] == "3.1.0" and schema["info"]["version"] == "1.0.0"
+    components = schema["components"]["schemas"]
+    assert components["ProductOrTombstone"]["discriminator"] == {
+        "propertyName": "kind", "mapping": {
+            "product": "#/components/schemas/Product",
+            "tombstone": "#/components/schemas/Tombstone"}}
+    product = components["Product"]["properties"]
+    assert product["video"] == {"oneOf": [{"$ref": "#/components/schemas/Video"}, {"type": "null"}]}
+    assert components["Photo"]["properties"]["renditions"]["additionalProperties"] == {
+        "$ref": "#/components/schemas/Rendition"}
+    assert set(components["Rendition"]["required"]) == {"url", "width", "height"}
+    assert "enum" in components["RoleEnum"] and "enum" in components["FibreEnum"]
+    assert "enum" in components["CareWashingEnum"] and "enum" in components["RatioEnum"]
+    webhook = schema["webhooks"]["productChanged"]["post"]
+    assert {p["name"] for p in webhook["parameters"]} >= {"X-PIM-Signature", "X-PIM-Event-Id"}
+
+
+def test_with_a_channel_token_the_schema_lists_that_channels_locales(client, api, webshop):
+    mine = yaml.safe_load(api.get("/api/v1/schema/").content)
+    anyone = yaml.safe_load(client.get("/api/v1/schema/").content)
+    operation = "/api/v1/channels/{channel}/products/"
+
+    def locales(schema):
+        [parameter] = [p for p in schema["paths"][operation]["get"]["parameters"]
+                       if p["name"] == "locale"]
+        return parameter["schema"]["enum"]
+
+    assert locales(mine) == ["en", "fr"]
+    assert set(locales(anyone)) == {"en", "fr", "pl", "zh-hans"}

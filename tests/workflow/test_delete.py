@@ -51,7 +51,8 @@ def test_delete_tombstones_a_published_product_on_every_channel(api, live, admin
     assert_tombstoned(style_code, {"webshop", "marketplace"})
     # The delta feed tells clients to delete; the full feed no longer lists it.
     delta = api.get(FEED, {"updated_since": since.isoformat()}).json()["results"]
-    assert delta == [{"style_code": style_code, "deleted": True, "version": 2}]
+    assert delta == [{"kind": "tombstone", "style_code": style_code, "deleted": True,
+                      "version": 2}]
     assert api.get(FEED).json()["results"] == []
     assert api.get(f"{FEED}{style_code}/").status_code == 404
     # The webshop's webhook is told, in the same transaction.

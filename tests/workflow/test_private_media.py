@@ -14,6 +14,7 @@ from catalog.models import ProductSnapshot
 from catalog.services.photos import photo_add, video_set
 from catalog.services.publishing import snapshots_publish
 from catalog.services.renditions import RenditionsPending
+from media.selectors import STORED_MEDIA_PREFIX, media_reference_url
 from tests.media import builders
 from tests.workflow.conftest import make_complete_product
 
@@ -36,10 +37,13 @@ def _tags(container) -> dict:
     return tags
 
 
-def _stored(url: str) -> bytes:
-    """The bytes a channel downloads from a (local storage) media URL."""
+def _stored(published) -> bytes:
+    """The bytes a channel downloads for a published file (local storage)."""
     from django.conf import settings
 
+    url = published["url"] if isinstance(published, dict) else published
+    if url.startswith(STORED_MEDIA_PREFIX):
+        url = media_reference_url(url)
     name = urllib.parse.urlsplit(url).path.removeprefix(settings.MEDIA_URL)
     with default_storage.open(name, "rb") as fp:
         return fp.read()

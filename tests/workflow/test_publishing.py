@@ -1,4 +1,6 @@
 """Snapshots: what approval freezes, that later edits leave it alone, tombstones, the signal."""
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
@@ -15,6 +17,7 @@ from catalog.services.publishing import (
 )
 from catalog.signals import snapshots_changed
 from media.models import Rendition
+from media.selectors import media_references_resolve
 from catalog.services.photos import social_image_add, video_set
 from tests import factories
 from tests.media.builders import video
@@ -100,8 +103,8 @@ def test_payload_is_built_in_a_constant_number_of_queries(screens, django_assert
 
 def test_publishing_is_a_constant_number_of_queries(screens, django_assert_max_num_queries):
     """Renditions checked (4 queries), the product loaded (12), its snapshots read and
-    written (2), the barcode index kept (2), in a savepoint (2): the same whatever the
-    product's colours, sizes and photos."""
+    written (2), a feed position taken (1), the barcode index kept (2), in a savepoint (2):
+    the same whatever the product's colours, sizes and photos."""
     small, big = make_complete_product(photos=1), make_complete_product(photos=3)
     for extra in range(3):
         colour = factories.ColourFactory(product=big, code=f"X{extra}")
@@ -109,7 +112,7 @@ def test_publishing_is_a_constant_number_of_queries(screens, django_assert_max_n
             factories.VariantFactory(colour=colour, size_label=size)
     counts = []
     for product in (small, big):
-        with django_assert_max_num_queries(22) as ctx, transaction.atomic():
+        with django_assert_max_num_queries(23) as ctx, transaction.atomic():
             snapshots_publish(product=product, channels=[screens])
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
@@ -186,7 +189,8 @@ def test_video_and_social_images_are_published_with_the_channel_renditions(scree
 
 
 def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, settings, django_capture_on_commit_callbacks):
-    """Local storage gives relative URLs; a channel fetching images needs the server's address."""
+    """Snapshots store where each file is, with its size; served, local storage's relative
+    URLs are made absolute against the server's address, as a channel fetching images needs."""
     settings.PIM_PUBLIC_URL = "https://pim.example.com"
     product = make_complete_product(photos=2)
     with django_capture_on_commit_callbacks(execute=True):  # renditions, in the background
@@ -196,12 +200,15 @@ def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, se
     with transaction.atomic():
         snapshots_publish(product=product, channels=[screens])
 
-    payload = ProductSnapshot.objects.get(locale="en").payload
-    urls = [payload["video"]["url"], *payload["video"]["poster"]["renditions"].values(),
-            *payload["social_images"][0]["renditions"].values(),
-            *(url for photo in payload["colours"][0]["photos"]
-              for url in photo["renditions"].values())]
-    assert len(urls) == 5
+    stored = ProductSnapshot.objects.get(locale="en").payload
+    assert "https://" not in json.dumps(stored)
+    payload = json.loads(media_references_resolve(json.dumps(stored)))
+    files = [payload["video"], *payload["video"]["poster"]["renditions"].values(),
+             *payload["social_images"][0]["renditions"].values(),
+             *(r for photo in payload["colours"][0]["photos"] for r in photo["renditions"].values())]
+    assert len(files) == 5
+    assert all(isinstance(f["width"], int) and isinstance(f["height"], int) for f in files)
+    urls = [f["url"] for f in files]
     rendition = Rendition.objects.filter(spec="fill-80x100|format-webp").first()
     assert f"https://pim.example.com{rendition.url}" in urls
     assert all(url.startswith(f"https://pim.example.com{settings.MEDIA_URL}") for url in urls)
