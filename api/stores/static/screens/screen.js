@@ -335,9 +335,11 @@
   }
 
   // Product -----------------------------------------------------------------------------
+  // A rendition is {url, width, height} (the channel's specs name them).
   function firstRendition(photo) {
-    var urls = photo && photo.renditions ? Object.keys(photo.renditions).map(function (k) { return photo.renditions[k]; }) : [];
-    return urls[0] || null;
+    var renditions = photo && photo.renditions ? Object.keys(photo.renditions).map(function (k) { return photo.renditions[k]; }) : [];
+    var first = renditions[0];
+    return first ? (typeof first === "string" ? first : first.url) : null;
   }
 
   function renderProduct(data, offline) {
