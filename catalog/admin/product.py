@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
@@ -209,6 +210,8 @@ class KeysFirstPaginator(Paginator):
     instead of computing every skipped row."""
 
     def page(self, number):
+        if not isinstance(self.object_list, QuerySet):  # e.g. the history page's list
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
