@@ -51,6 +51,8 @@ done
 # except the data-acceptance pair: whether a request is valid depends on data the schema cannot
 # state (the channel's own locales, check digits, cursors this API issued), and empty query
 # values deliberately mean the default.
+# The partner writes (ratings PUT, stock POST) take partner tokens, not this channel token:
+# here they could only answer 401, and they have their own contract tests.
 # Two passes: every parameter generated, then the channel fixed to the token's own so that
 # generated locales, cursors, dates, page sizes, style codes and GTINs reach the views.
 printf '[parameters]\n"path.channel" = "webshop"\n' > "$WORK/own-channel.toml"
@@ -59,6 +61,7 @@ for CONFIG in "" "--config-file=$WORK/own-channel.toml"; do
   --url "http://127.0.0.1:$PORT" \
   -H "Authorization: Bearer $TOKEN" \
   --checks all \
+  --exclude-method-regex '^(POST|PUT)$' \
   --exclude-checks positive_data_acceptance,negative_data_rejection \
   --max-examples "${FUZZ_EXAMPLES:-200}" \
   --seed "${FUZZ_SEED:-5}" \
