@@ -4,11 +4,10 @@ from django.conf import settings
 from django.db import models
 
 
-class ChannelToken(models.Model):
-    """A bearer token that reads one channel's feed. Only its hash is stored."""
+class HashedToken(models.Model):
+    """A bearer token of which only the SHA-256 is kept, recognised by its prefix."""
 
-    channel = models.ForeignKey("catalog.Channel", on_delete=models.CASCADE, related_name="tokens")
-    name = models.CharField(max_length=100, help_text="Who uses it, e.g. “Shopify storefront”.")
+    name = models.CharField(max_length=100, help_text="Who uses it.")
     prefix = models.CharField(
         max_length=12, unique=True, editable=False,
         help_text="The first characters of the token, to recognise it without revealing it.",
@@ -23,7 +22,8 @@ class ChannelToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["channel", "-created_at"]
+        abstract = True
+        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.prefix}… ({self.name})"
@@ -31,6 +31,16 @@ class ChannelToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ChannelToken(HashedToken):
+    """A bearer token that reads one channel's feed. Only its hash is stored."""
+
+    channel = models.ForeignKey("catalog.Channel", on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100, help_text="Who uses it, e.g. “Shopify storefront”.")
+
+    class Meta:
+        ordering = ["channel", "-created_at"]
 
 
 class WebhookEvent(models.Model):

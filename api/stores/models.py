@@ -1,35 +1,7 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class HashedToken(models.Model):
-    """A bearer token of which only the SHA-256 is kept, recognised by its prefix."""
-
-    name = models.CharField(max_length=100, help_text="Who uses it.")
-    prefix = models.CharField(
-        max_length=12, unique=True, editable=False,
-        help_text="The first characters of the token, to recognise it without revealing it.",
-    )
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.prefix}… ({self.name})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
+from api.models import HashedToken
 
 
 class PartnerToken(HashedToken):
