@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from .models import ChannelToken, WebhookDelivery, WebhookEvent
-from .services import channel_token_create, channel_token_revoke
+from .services import channel_token_create, token_revoke
 from .webhooks.services import webhook_event_retry_now
 
 
@@ -48,7 +48,7 @@ class ChannelTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
-            channel_token_revoke(token=token)
+            token_revoke(token=token)
         self.message_user(request, "Revoked. Clients using them now get 401.", messages.SUCCESS)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from catalog.models import Channel
 
-from .models import ChannelToken
+from .models import ChannelToken, HashedToken
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -20,26 +20,34 @@ def token_hash(raw: str) -> str:
 
 @dataclass(frozen=True)
 class IssuedToken:
-    token: ChannelToken
+    token: HashedToken
     raw: str  # shown once, never stored
+
+
+def hashed_token_issue(model: type[HashedToken], *, name: str, user=None, **fields
+                       ) -> IssuedToken:
+    """A new token of any kind (channel, partner, screen): a unique prefix, 256 random bits,
+    only the hash stored. The raw value exists only in the returned object."""
+    while True:
+        prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
+        if not model.objects.filter(prefix=prefix).exists():
+            break
+    raw = f"pim_{prefix}_{secrets.token_urlsafe(32)}"
+    token = model(name=name.strip()[:100] or "token", prefix=prefix, key_hash=token_hash(raw),
+                  created_by=user, **fields)
+    token.full_clean(exclude=["created_by"])
+    token.save()
+    return IssuedToken(token=token, raw=raw)
 
 
 @transaction.atomic
 def channel_token_create(*, channel: Channel, name: str, user=None) -> IssuedToken:
-    """A new token for one channel. The raw value exists only in the returned object."""
-    while True:
-        prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
-        if not ChannelToken.objects.filter(prefix=prefix).exists():
-            break
-    raw = f"pim_{prefix}_{secrets.token_urlsafe(32)}"
-    token = ChannelToken.objects.create(
-        channel=channel, name=name.strip() or "API token", prefix=prefix,
-        key_hash=token_hash(raw), created_by=user,
-    )
-    return IssuedToken(token=token, raw=raw)
+    """A new token for one channel."""
+    return hashed_token_issue(ChannelToken, name=name.strip() or "API token", user=user,
+                              channel=channel)
 
 
-def channel_token_revoke(*, token: ChannelToken) -> ChannelToken:
+def token_revoke(*, token: HashedToken) -> HashedToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

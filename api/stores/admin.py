@@ -4,8 +4,10 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from api.services import token_revoke
+
 from .models import PartnerToken, ScreenToken
-from .services import partner_token_create, screen_enrolment_url, screen_token_create, token_revoke
+from .services import partner_token_create, screen_enrolment_url, screen_token_create
 
 
 class TokenAdmin(admin.ModelAdmin):

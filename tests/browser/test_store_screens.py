@@ -6,7 +6,8 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
-from api.stores.services import screen_token_create, token_revoke
+from api.services import token_revoke
+from api.stores.services import screen_token_create
 from catalog.models import Channel, Variant
 from catalog.services.publishing import snapshots_publish
 from catalog.stores.models import Store

@@ -1,7 +1,8 @@
 """The JSON the screen page reads: enrolled screens only, published store-screens content."""
 import pytest
 
-from api.stores.services import screen_token_create, token_revoke
+from api.services import token_revoke
+from api.stores.services import screen_token_create
 from catalog.models import Variant
 from tests import factories
 

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.stores.services import partner_token_create, token_revoke
+from api.services import token_revoke
+from api.stores.services import partner_token_create
 from catalog.models import ProductSnapshot, Variant
 from catalog.stores.models import StoreStock
 from tests import factories
