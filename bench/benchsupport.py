@@ -53,10 +53,12 @@ def peak_rss_mb() -> float:
 
 
 @contextmanager
-def postgres_started(port: int = 25442):
+def postgres_started(port: int | None = None):
     """A throwaway PostgreSQL server (initdb into a temporary folder, fsync off), as `.ci/run`
     starts it; yields its DATABASE_URL and stops it on exit. Run as root, the server runs as
-    the postgres user."""
+    the postgres user. The port is `BENCH_PG_PORT` (default 25442), so that two benchmarks can
+    run side by side."""
+    port = port or int(os.environ.get("BENCH_PG_PORT", "25442"))
     import glob
     import shutil
     import subprocess
