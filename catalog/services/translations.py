@@ -7,11 +7,15 @@ is outdated until the translator rewrites it or confirms it unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.utils import bulk_update_with_history
 
 from catalog.models import (
     Colour,
@@ -208,6 +212,35 @@ def _written(obj, name: str, texts: Mapping[str, str], path: tuple, allowed: lis
     return written
 
 
+def translations_assign(*, product: Product, colours: Mapping[int, Colour],
+                        photos: Mapping[int, ProductPhoto], allowed: list[str],
+                        errors: ErrorCollector,
+                        product_texts: Mapping[str, Mapping[str, str]] | None = None,
+                        colour_names: Mapping[int, Mapping[str, str]] | None = None,
+                        photo_alt_texts: Mapping[int, Mapping[str, str]] | None = None) -> None:
+    """The rules of a translation write, on objects in memory: only translated fields, only
+    the ``allowed`` locales, only the product's own colours and photos (``colours``,
+    ``photos``: those of the product, by id), each text set and cleaned by its field
+    (length, sanitised HTML, no bidirectional controls). Problems go to ``errors`` under
+    the paths of :func:`translations_write`; a refused text is still set on its object.
+    Shared by :func:`translations_write` and :func:`translations_write_batch`.
+    """
+    for name, texts in (product_texts or {}).items():
+        if name not in PRODUCT_TRANSLATED_FIELDS:
+            errors.add(name, f"“{name}” is not a translated field of a product. Translated "
+                             f"fields are {', '.join(PRODUCT_TRANSLATED_FIELDS)}.", code="field")
+            continue
+        _written(product, name, texts, (), allowed, errors)
+    for kind, subjects, name, given in (("colours", colours, "name", colour_names),
+                                        ("photos", photos, "alt_text", photo_alt_texts)):
+        for pk, texts in (given or {}).items():
+            if pk not in subjects:
+                errors.add(join_path(kind, pk), f"No {kind[:-1]} {pk} on {product.style_code}.",
+                           code="unknown")
+            else:
+                _written(subjects[pk], name, texts, (kind, pk), allowed, errors)
+
+
 @transaction.atomic
 def translations_write(*, product: Product, expected_version: int | None, user=None,
                        product_texts: Mapping[str, Mapping[str, str]] | None = None,
@@ -221,28 +254,19 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
     locale: ``product_texts={"care_text": {"fr": "Laver à 30 °C."}}``; colours and photos by
     id: ``colour_names={colour.pk: {"fr": "Rouge"}}``. Errors are keyed by the localized
     field (``care_text_fr``, ``colours.<id>.name_fr``, ``photos.<id>.alt_text_fr``).
+    Many products at once (a translators' file): :func:`translations_write_batch`, by the
+    same rules.
     """
     allowed = translator_locales(user)
     errors = ErrorCollector()
-    for name, texts in (product_texts or {}).items():
-        if name not in PRODUCT_TRANSLATED_FIELDS:
-            errors.add(name, f"“{name}” is not a translated field of a product. Translated "
-                             f"fields are {', '.join(PRODUCT_TRANSLATED_FIELDS)}.", code="field")
-            continue
-        _written(product, name, texts, (), allowed, errors)
     colours = {c.pk: c for c in product.colours.filter(pk__in=list(colour_names))
                } if colour_names else {}
     before = {pk: translation_texts(colour, ["name"]) for pk, colour in colours.items()}
     photos = {p.pk: p for p in ProductPhoto.objects.select_related("colour").filter(
         colour__product=product, pk__in=list(photo_alt_texts))} if photo_alt_texts else {}
-    for kind, subjects, name, given in (("colours", colours, "name", colour_names),
-                                        ("photos", photos, "alt_text", photo_alt_texts)):
-        for pk, texts in (given or {}).items():
-            if pk not in subjects:
-                errors.add(join_path(kind, pk), f"No {kind[:-1]} {pk} on {product.style_code}.",
-                           code="unknown")
-            else:
-                _written(subjects[pk], name, texts, (kind, pk), allowed, errors)
+    translations_assign(product=product, colours=colours, photos=photos, allowed=allowed,
+                        errors=errors, product_texts=product_texts, colour_names=colour_names,
+                        photo_alt_texts=photo_alt_texts)
     errors.raise_if_any()
 
     # Imported here: products imports this module.
@@ -258,6 +282,163 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
         photo._history_user = user
         photo.save()
     return product
+
+
+@dataclass
+class TranslationWrite:
+    """One product's texts for :func:`translations_write_batch` (by field or id, then locale,
+    as for :func:`translations_write`), and what became of them: ``errors`` by the paths of
+    :func:`translations_write` for the texts refused, ``written`` when the rest was stored."""
+
+    product_id: int
+    product_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    colour_names: dict[int, dict[str, str]] = field(default_factory=dict)
+    photo_alt_texts: dict[int, dict[str, str]] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    written: bool = False
+
+
+def _entries(write: TranslationWrite):
+    """(the texts' dict, its key, the locale, the path of its error, the path of its subject)"""
+    for name, texts in write.product_texts.items():
+        for locale in texts:
+            yield texts, locale, build_localized_fieldname(name, locale), name
+    for kind, name, given in (("colours", "name", write.colour_names),
+                              ("photos", "alt_text", write.photo_alt_texts)):
+        for pk, texts in given.items():
+            for locale in texts:
+                yield (texts, locale, join_path(kind, pk, build_localized_fieldname(name, locale)),
+                       join_path(kind, pk))
+
+
+def _restore(obj, before: dict[str, str]) -> None:
+    for name, value in before.items():
+        setattr(obj, name, value)
+
+
+def _prepared(objs: list, names: set[str]) -> list[str]:
+    """What a save would store: each field's ``pre_save`` (sanitised HTML, no bidirectional
+    controls, ``auto_now``), which a bulk update does not run."""
+    fields = [objs[0]._meta.get_field(name) for name in sorted(names)]
+    for obj in objs:
+        for f in fields:
+            setattr(obj, f.attname, f.pre_save(obj, False))
+    return [f.name for f in fields]
+
+
+@transaction.atomic
+def translations_write_batch(*, writes: list[TranslationWrite], user=None,
+                             reason: str = "") -> None:
+    """Write the translations of many products, by the rules of :func:`translations_write`
+    (:func:`translations_assign`), in a number of queries that does not grow with them.
+
+    For a translators' file: each product at the version it has now, its row locked for the
+    transaction. The products, colours and photos are loaded in one query per model, the
+    texts checked in memory; a text refused is reported in its write's ``errors`` and the
+    product's other texts are written without it. Every product written gets a new version
+    and a history row (``reason`` its change reason), as do its colours and photos written:
+    one ``bulk_update`` and one history insert per model; the stamps in one statement each
+    for those created, updated and deleted; completeness scheduled once for them all.
+    """
+    if not writes:
+        return
+    allowed = translator_locales(user)
+    ids = [w.product_id for w in writes]
+    products = {p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids)}
+    colour_ids = {pk for w in writes for pk in w.colour_names}
+    photo_ids = {pk for w in writes for pk in w.photo_alt_texts}
+    colours: dict[int, dict[int, Colour]] = {}
+    if colour_ids:
+        for c in Colour.objects.filter(product_id__in=ids, pk__in=colour_ids):
+            colours.setdefault(c.product_id, {})[c.pk] = c
+    photos: dict[int, dict[int, ProductPhoto]] = {}
+    if photo_ids:
+        for p in ProductPhoto.objects.filter(colour__product_id__in=ids, pk__in=photo_ids
+                                             ).annotate(owner_id=F("colour__product_id")):
+            photos.setdefault(p.owner_id, {})[p.pk] = p
+
+    # {model: ([objects], {field names})}; {product id: [(object, colour id, fields, before)]}
+    changed = {Product: ([], set()), Colour: ([], set()), ProductPhoto: ([], set())}
+    stamped: dict[int, list] = {}
+    for write in writes:
+        product = products.get(write.product_id)
+        if product is None:
+            write.errors = {NON_FIELD_ERRORS: ["This product was deleted."]}
+            continue
+        mine = (colours.get(product.pk, {}), photos.get(product.pk, {}))
+        before = {Product: {product.pk: translation_texts(product, PRODUCT_TRANSLATED_FIELDS)},
+                  Colour: {pk: translation_texts(c, ["name"]) for pk, c in mine[0].items()},
+                  ProductPhoto: {pk: translation_texts(p, ["alt_text"])
+                                 for pk, p in mine[1].items()}}
+        errors = ErrorCollector()
+        translations_assign(product=product, colours=mine[0], photos=mine[1], allowed=allowed,
+                            errors=errors, product_texts=write.product_texts,
+                            colour_names=write.colour_names,
+                            photo_alt_texts=write.photo_alt_texts)
+        if errors:
+            write.errors = ContentError(errors.errors).paths
+            refused = [(texts, locale) for texts, locale, path, subject in _entries(write)
+                       if path in write.errors or subject in write.errors]
+            kept = sum(1 for _ in _entries(write)) - len(refused)
+            for obj, model in ((product, Product), *((c, Colour) for c in mine[0].values()),
+                               *((p, ProductPhoto) for p in mine[1].values())):
+                _restore(obj, before[model][obj.pk])
+            if not refused or not kept:  # refused as a whole, or nothing left to write
+                continue
+            for texts, locale in refused:
+                del texts[locale]
+            for given in (write.product_texts, write.colour_names, write.photo_alt_texts):
+                for key in [key for key, texts in given.items() if not texts]:
+                    del given[key]
+            errors = ErrorCollector()
+            translations_assign(product=product, colours=mine[0], photos=mine[1],
+                                allowed=allowed, errors=errors,
+                                product_texts=write.product_texts,
+                                colour_names=write.colour_names,
+                                photo_alt_texts=write.photo_alt_texts)
+            if errors:  # not expected: each text is checked on its own
+                write.errors.update(ContentError(errors.errors).paths)
+                continue
+        write.written = True
+        product.version += 1
+        entries = [(product, None, PRODUCT_TRANSLATED_FIELDS, Product,
+                    {build_localized_fieldname(n, loc) for n, texts in write.product_texts.items()
+                     for loc in texts} | {"version", "updated_at"})]
+        entries += [(mine[0][pk], pk, ["name"], Colour,
+                     {build_localized_fieldname("name", loc) for loc in texts})
+                    for pk, texts in write.colour_names.items() if texts]
+        entries += [(mine[1][pk], None, ["alt_text"], ProductPhoto,
+                     {build_localized_fieldname("alt_text", loc) for loc in texts}
+                     | {"updated_at"})
+                    for pk, texts in write.photo_alt_texts.items() if texts]
+        for obj, colour_id, names, model, fields in entries:
+            obj._history_user = user
+            changed[model][0].append(obj)
+            changed[model][1].update(fields)
+            if model is not ProductPhoto:
+                stamped.setdefault(product.pk, []).append(
+                    (obj, colour_id, names, before[model][obj.pk]))
+
+    for model, (objs, names) in changed.items():
+        if objs:
+            bulk_update_with_history(objs, model, _prepared(objs, names), default_user=user,
+                                     default_change_reason=reason or None)
+    if not stamped:
+        return
+    existing: dict[int, dict] = {}
+    for stamp in TranslationStamp.objects.filter(product_id__in=list(stamped)):
+        existing.setdefault(stamp.product_id, {})[
+            (stamp.colour_id, stamp.field, stamp.locale)] = stamp
+    create, update, delete = [], [], []
+    for product_id, subjects in stamped.items():
+        for obj, colour_id, names, before in subjects:
+            made = _record(product_id=product_id, colour_id=colour_id, obj=obj, fields=names,
+                           before=before, user=user, existing=existing.get(product_id, {}))
+            create += made[0]
+            update += made[1]
+            delete += made[2]
+    _apply(create, update, delete)
+    completeness_schedule(product_ids=list(stamped))
 
 
 def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,
