@@ -133,9 +133,14 @@ def _units_for(locale: str, product_ids: list[int], everything: bool,
     names = [_loc(n, loc) for n in PRODUCT_TRANSLATED_FIELDS for loc in (source, locale)]
     products = {row["pk"]: row for row in Product.objects.filter(pk__in=product_ids)
                 .values("pk", "style_code", *names)}
-    stamps = {(s[0], s[1], s[2]): s[3] for s in TranslationStamp.objects.filter(
+    stamps, photo_stamps = {}, {}
+    for product_id, colour_id, photo_id, name, digest in TranslationStamp.objects.filter(
         product_id__in=product_ids, locale=locale,
-    ).values_list("product_id", "colour_id", "field", "source_hash")}
+    ).values_list("product_id", "colour_id", "photo_id", "field", "source_hash"):
+        if photo_id:
+            photo_stamps[photo_id] = digest
+        else:
+            stamps[(product_id, colour_id, name)] = digest
     colours: dict[int, list[dict]] = {}
     for row in Colour.objects.filter(product_id__in=product_ids).order_by(
             "position", "pk").values("pk", "product_id", "code", _loc("name", source),
@@ -193,7 +198,7 @@ def _units_for(locale: str, product_ids: list[int], everything: bool,
                     "characters")
             if made := unit(f"photo:{photo['pk']}:alt_text", group, "alt_text",
                             photo[_loc("alt_text", source)], photo[_loc("alt_text", locale)],
-                            None, note, 250):
+                            photo_stamps.get(photo["pk"]), note, 250):
                 yield made
 
 

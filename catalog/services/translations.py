@@ -6,16 +6,16 @@ is outdated until the translator rewrites it or confirms it unchanged.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
-from simple_history.utils import bulk_update_with_history
 
 from catalog.models import (
     Colour,
@@ -61,14 +61,19 @@ def _locale_refusal(locale: str, allowed: list[str]) -> str | None:
     return None
 
 
+@functools.cache
+def _localized(name: str, locale: str) -> str:
+    return build_localized_fieldname(name, locale)
+
+
 def _text(obj, name: str, locale: str) -> str:
-    return getattr(obj, build_localized_fieldname(name, locale), None) or ""
+    return getattr(obj, _localized(name, locale), None) or ""
 
 
 def translation_texts(obj, fields: Iterable[str]) -> dict[str, str]:
     """The source and every translation of ``fields``: what a later save is compared with."""
     return {
-        build_localized_fieldname(name, code): _text(obj, name, code)
+        _localized(name, code): _text(obj, name, code)
         for name in fields for code, _ in settings.LANGUAGES
     }
 
@@ -80,18 +85,22 @@ def translation_texts_stored(model, pk: int, fields: Iterable[str]) -> dict[str,
 
 
 def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str],
-            before: dict[str, str] | None, user, existing: dict) -> tuple[list, list, list]:
-    """Stamps to create, update and delete for one object's translated fields."""
+            before: dict[str, str] | None, user, existing: dict,
+            photo_id: int | None = None) -> tuple[list, list, list]:
+    """Stamps to create, update and delete for one object's translated fields (a product's,
+    a colour's with ``colour_id``, a photo's with ``photo_id``); ``existing``: its stamps by
+    ``_key``."""
     now = timezone.now()
     source = settings.SOURCE_LANGUAGE
+    locales = translation_locales()
     create, update, delete = [], [], []
     for name in fields:
         source_now = _text(obj, name, source)
-        source_before = (before or {}).get(build_localized_fieldname(name, source), source_now)
-        for locale in translation_locales():
+        source_before = (before or {}).get(_localized(name, source), source_now)
+        for locale in locales:
             text = _text(obj, name, locale)
-            text_before = (before or {}).get(build_localized_fieldname(name, locale), "")
-            stamp = existing.get((colour_id, name, locale))
+            text_before = (before or {}).get(_localized(name, locale), "")
+            stamp = existing.get((colour_id, photo_id, name, locale))
             if not text:
                 if stamp:
                     delete.append(stamp.pk)
@@ -105,7 +114,8 @@ def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str
                 continue
             if stamp is None:
                 create.append(TranslationStamp(
-                    product_id=product_id, colour_id=colour_id, field=name, locale=locale,
+                    product_id=product_id, colour_id=colour_id, photo_id=photo_id, field=name,
+                    locale=locale,
                     source_hash=digest, how=how, stamped_at=now, stamped_by=user,
                 ))
             elif stamp.source_hash != digest or stamp.how != how:
@@ -115,8 +125,47 @@ def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str
     return create, update, delete
 
 
+@functools.cache
+def _as_is(cls) -> type | None:
+    """The type of value a field of ``cls`` stores as it is (str for text, int for numbers
+    and keys), unless the class converts values its own way; None for other fields."""
+    for base, kind in ((models.CharField, str), (models.TextField, str),
+                       (models.IntegerField, int), (models.ForeignKey, int)):
+        if issubclass(cls, base):
+            same = all(getattr(cls, m) is getattr(base, m)
+                       for m in ("get_db_prep_save", "get_db_prep_value", "get_prep_value"))
+            return kind if same else None
+    return None
+
+
+def _db_value(f, value):
+    """``f.get_db_prep_save(value)``, skipped for the text, numbers and keys that it returns
+    unchanged: for a file's thousands of rows of dozens of columns, Django's conversion of
+    each value would cost more than the database's writing them."""
+    if value is None or type(value) is _as_is(type(f)):
+        return value
+    return f.get_db_prep_save(value, connection)
+
+
+def _rows_inserted(model, objs: list, values) -> None:
+    """Insert ``objs`` of ``model`` in one INSERT run for every row (``values(obj, field)``
+    gives each column's value): a file's thousands of stamps and history rows would cost
+    Django's ``bulk_create`` more time compiling the statement than the database writing it.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} "
+           f"({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    rows = [[_db_value(f, values(obj, f)) for f in fields] for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _apply(create, update, delete) -> None:
-    if create:
+    if len(create) > 1:
+        _rows_inserted(TranslationStamp, create, lambda obj, f: getattr(obj, f.attname))
+    elif create:
         TranslationStamp.objects.bulk_create(create)
     if update:
         TranslationStamp.objects.bulk_update(
@@ -126,10 +175,15 @@ def _apply(create, update, delete) -> None:
         TranslationStamp.objects.filter(pk__in=delete).delete()
 
 
-def _existing(product_id: int, colour_id: int | None = None, *, colours=False) -> dict:
-    stamps = TranslationStamp.objects.filter(product_id=product_id)
-    stamps = stamps.filter(colour__isnull=False) if colours else stamps.filter(colour_id=colour_id)
-    return {(s.colour_id, s.field, s.locale): s for s in stamps}
+def _key(stamp: TranslationStamp) -> tuple:
+    return stamp.colour_id, stamp.photo_id, stamp.field, stamp.locale
+
+
+def _existing(product_id: int, colour_id: int | None = None,
+              photo_id: int | None = None) -> dict:
+    stamps = TranslationStamp.objects.filter(product_id=product_id, colour_id=colour_id,
+                                             photo_id=photo_id)
+    return {_key(s): s for s in stamps}
 
 
 @transaction.atomic
@@ -155,6 +209,17 @@ def colour_translation_stamps_record(*, colour: Colour, before: dict[str, str] |
                     fields=["name"], before=before, user=user,
                     existing=_existing(colour.product_id, colour.pk)))
     completeness_schedule(product_ids=[colour.product_id])
+
+
+@transaction.atomic
+def photo_translation_stamps_record(*, photo: ProductPhoto, before: dict[str, str] | None,
+                                    user=None) -> None:
+    """The same for a photo's alt text, so that an alt text whose English changed is outdated
+    like any other translation."""
+    product_id = photo.colour.product_id
+    _apply(*_record(product_id=product_id, colour_id=None, photo_id=photo.pk, obj=photo,
+                    fields=["alt_text"], before=before, user=user,
+                    existing=_existing(product_id, photo_id=photo.pk)))
 
 
 @transaction.atomic
@@ -264,6 +329,7 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
     before = {pk: translation_texts(colour, ["name"]) for pk, colour in colours.items()}
     photos = {p.pk: p for p in ProductPhoto.objects.select_related("colour").filter(
         colour__product=product, pk__in=list(photo_alt_texts))} if photo_alt_texts else {}
+    photos_before = {pk: translation_texts(photo, ["alt_text"]) for pk, photo in photos.items()}
     translations_assign(product=product, colours=colours, photos=photos, allowed=allowed,
                         errors=errors, product_texts=product_texts, colour_names=colour_names,
                         photo_alt_texts=photo_alt_texts)
@@ -278,9 +344,10 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
         colour._history_user = user
         colour.save()
         colour_translation_stamps_record(colour=colour, before=before[pk], user=user)
-    for photo in photos.values():
+    for pk, photo in photos.items():
         photo._history_user = user
         photo.save()
+        photo_translation_stamps_record(photo=photo, before=photos_before[pk], user=user)
     return product
 
 
@@ -316,14 +383,34 @@ def _restore(obj, before: dict[str, str]) -> None:
         setattr(obj, name, value)
 
 
-def _prepared(objs: list, names: set[str]) -> list[str]:
-    """What a save would store: each field's ``pre_save`` (sanitised HTML, no bidirectional
-    controls, ``auto_now``), which a bulk update does not run."""
-    fields = [objs[0]._meta.get_field(name) for name in sorted(names)]
+def _rows_updated(objs: list, names: set[str], *, user, reason: str) -> None:
+    """Store ``names`` of ``objs`` as a save would (each field's ``pre_save``: sanitised HTML,
+    no bidirectional controls, ``auto_now``) in one UPDATE run for every row, and their
+    history rows in one insert. (Django's ``bulk_update`` builds a CASE per field and row:
+    several times slower for a few hundred rows of many fields.)"""
+    meta = objs[0]._meta
+    fields = [meta.get_field(name) for name in sorted(names)]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(meta.db_table)} SET "
+           f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    rows = []
     for obj in objs:
-        for f in fields:
-            setattr(obj, f.attname, f.pre_save(obj, False))
-    return [f.name for f in fields]
+        rows.append([*(_db_value(f, f.pre_save(obj, False)) for f in fields), obj.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    history = meta.model.history.model
+    now = timezone.now()
+    kept = {"history_date": now, "history_change_reason": reason or None, "history_type": "~",
+            "history_user_id": getattr(user, "pk", None)}
+    if {f.attname for f in history._meta.concrete_fields if not f.primary_key} == (
+            set(kept) | {f.attname for f in history.tracked_fields}):
+        _rows_inserted(history, objs, lambda obj, f: kept[f.attname] if f.attname in kept
+                       else getattr(obj, f.attname))
+    else:  # history rows of another shape: django-simple-history's own bulk insert
+        meta.model.history.bulk_history_create(objs, update=True, default_user=user,
+                                               default_change_reason=reason or None,
+                                               default_date=now)
 
 
 @transaction.atomic
@@ -337,7 +424,7 @@ def translations_write_batch(*, writes: list[TranslationWrite], user=None,
     texts checked in memory; a text refused is reported in its write's ``errors`` and the
     product's other texts are written without it. Every product written gets a new version
     and a history row (``reason`` its change reason), as do its colours and photos written:
-    one ``bulk_update`` and one history insert per model; the stamps in one statement each
+    one update statement and one history insert per model; the stamps in one statement each
     for those created, updated and deleted; completeness scheduled once for them all.
     """
     if not writes:
@@ -407,33 +494,32 @@ def translations_write_batch(*, writes: list[TranslationWrite], user=None,
         entries += [(mine[0][pk], pk, ["name"], Colour,
                      {build_localized_fieldname("name", loc) for loc in texts})
                     for pk, texts in write.colour_names.items() if texts]
-        entries += [(mine[1][pk], None, ["alt_text"], ProductPhoto,
+        entries += [(mine[1][pk], pk, ["alt_text"], ProductPhoto,
                      {build_localized_fieldname("alt_text", loc) for loc in texts}
                      | {"updated_at"})
                     for pk, texts in write.photo_alt_texts.items() if texts]
-        for obj, colour_id, names, model, fields in entries:
+        for obj, subject_id, names, model, fields in entries:
             obj._history_user = user
             changed[model][0].append(obj)
             changed[model][1].update(fields)
-            if model is not ProductPhoto:
-                stamped.setdefault(product.pk, []).append(
-                    (obj, colour_id, names, before[model][obj.pk]))
+            stamped.setdefault(product.pk, []).append(
+                (obj, subject_id if model is Colour else None,
+                 subject_id if model is ProductPhoto else None, names, before[model][obj.pk]))
 
     for model, (objs, names) in changed.items():
         if objs:
-            bulk_update_with_history(objs, model, _prepared(objs, names), default_user=user,
-                                     default_change_reason=reason or None)
+            _rows_updated(objs, names, user=user, reason=reason)
     if not stamped:
         return
     existing: dict[int, dict] = {}
     for stamp in TranslationStamp.objects.filter(product_id__in=list(stamped)):
-        existing.setdefault(stamp.product_id, {})[
-            (stamp.colour_id, stamp.field, stamp.locale)] = stamp
+        existing.setdefault(stamp.product_id, {})[_key(stamp)] = stamp
     create, update, delete = [], [], []
     for product_id, subjects in stamped.items():
-        for obj, colour_id, names, before in subjects:
-            made = _record(product_id=product_id, colour_id=colour_id, obj=obj, fields=names,
-                           before=before, user=user, existing=existing.get(product_id, {}))
+        for obj, colour_id, photo_id, names, before in subjects:
+            made = _record(product_id=product_id, colour_id=colour_id, photo_id=photo_id,
+                           obj=obj, fields=names, before=before, user=user,
+                           existing=existing.get(product_id, {}))
             create += made[0]
             update += made[1]
             delete += made[2]
@@ -455,22 +541,23 @@ def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,
     product_names = [build_localized_fieldname(n, code) for n in PRODUCT_TRANSLATED_FIELDS
                      for code, _ in settings.LANGUAGES]
     colour_names = [build_localized_fieldname("name", code) for code, _ in settings.LANGUAGES]
+    alt_texts = [build_localized_fieldname("alt_text", code) for code, _ in settings.LANGUAGES]
     created = 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start:start + batch_size]
         have = set(TranslationStamp.objects.filter(product_id__in=batch)
-                   .values_list("product_id", "colour_id", "field", "locale"))
+                   .values_list("product_id", "colour_id", "photo_id", "field", "locale"))
         stamps = []
 
-        def add(product_id, colour_id, row, names):
+        def add(product_id, colour_id, row, names, photo_id=None):
             for name in names:
                 source_text = row[build_localized_fieldname(name, source)]
                 for locale in locales:
                     if (row[build_localized_fieldname(name, locale)]
-                            and (product_id, colour_id, name, locale) not in have):
+                            and (product_id, colour_id, photo_id, name, locale) not in have):
                         stamps.append(TranslationStamp(
-                            product_id=product_id, colour_id=colour_id, field=name,
-                            locale=locale, source_hash=source_hash(source_text),
+                            product_id=product_id, colour_id=colour_id, photo_id=photo_id,
+                            field=name, locale=locale, source_hash=source_hash(source_text),
                             how=TranslationStamp.How.FOUND, stamped_at=now,
                         ))
 
@@ -480,6 +567,10 @@ def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,
             "pk", "product_id", *colour_names
         ):
             add(row["product_id"], row["pk"], row, ["name"])
+        for row in ProductPhoto.objects.filter(colour__product_id__in=batch).values(
+            "pk", "colour__product_id", *alt_texts
+        ):
+            add(row["colour__product_id"], None, row, ["alt_text"], photo_id=row["pk"])
         TranslationStamp.objects.bulk_create(stamps, batch_size=batch_size)
         created += len(stamps)
     return created

@@ -117,7 +117,7 @@ def test_every_product_colour_and_photo_written_has_its_history_row(translator):
         "<p>Two pockets. [fr]</p>")
     # Stamped as written: nothing waits for French any more.
     assert TranslationStamp.objects.filter(locale="fr", stamped_by=translator,
-                                           how="written").count() == 3 * 4
+                                           how="written").count() == 3 * 5
     assert not translation_waiting(locales=["fr"])
 
 
@@ -172,3 +172,44 @@ def test_a_product_whose_texts_are_all_refused_is_not_written(translator):
     stored = Product.objects.get(pk=product.pk)
     assert (stored.version, stored.history.count()) == (1, 1)
     assert not TranslationStamp.objects.exists()
+
+
+def test_a_photo_s_alt_text_is_stamped_and_outdated_when_its_english_changes(translator):
+    from catalog.services.photos import photo_update
+    from catalog.services.translations import translation_stamps_bootstrap
+
+    product = dress(1)
+    photo = product.colours.get().photos.get()
+    unit_id = f"photo:{photo.pk}:alt_text"
+    old_file = filled_file(translator)
+    translations_import(file=old_file, user=translator)
+    stamp = TranslationStamp.objects.get(photo=photo, locale="fr")
+    assert (stamp.field, stamp.colour_id, stamp.how) == ("alt_text", None, "written")
+    assert unit_id not in export_ids(translator)  # current: nothing waits
+
+    photo.refresh_from_db()
+    photo_update(photo=photo, alt_text={"en": "Red dress, seen from the front"})
+    out = io.BytesIO()
+    translations_export(locale="fr", user=translator, out=out, version="1.2")
+    from lxml import etree
+
+    unit = etree.fromstring(out.getvalue()).find(f".//{{*}}trans-unit[@id='{unit_id}']")
+    target = unit.find("{*}target")
+    assert (target.text, target.get("state")) == ("Red dress 1, front [fr]",
+                                                  "needs-review-translation")
+    # The file made before the change is outdated for that unit.
+    TranslationStamp.objects.all().delete()
+    Product.objects.filter(pk=product.pk).update(name_fr="")
+    report = {u.id: u for u in translations_import(file=old_file, user=translator).units}
+    assert report[unit_id].status == "outdated"
+    # Alt texts in place without a stamp are stamped as found, like other translations.
+    assert translation_stamps_bootstrap(product_ids=[product.pk]) >= 1
+    assert TranslationStamp.objects.get(photo=photo, locale="fr").how == "found"
+
+
+def export_ids(user) -> list[str]:
+    from catalog.io.xliff import xliff_read
+
+    out = io.BytesIO()
+    translations_export(locale="fr", user=user, out=out)
+    return [u.id for u in xliff_read(out.getvalue()).units]
