@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/xliff.py --products 850          # 10,038 units, French
     .venv/bin/python bench/xliff.py --products 1300 --rebuild --xliff 1.2 --dry-run
+    BENCH_PG_PORT=25446 .venv/bin/python bench/xliff.py --products 850 --postgres --dry-run
 
 The catalog goes into a throwaway SQLite database (``bench/out/xliff.sqlite3``), built once and
-reused (``--rebuild`` starts over): ``load_demo``'s catalog without its photo and workflow
+reused (``--rebuild`` starts over), or with ``--postgres`` into a throwaway PostgreSQL server
+built anew each run: ``load_demo``'s catalog without its photo and workflow
 steps, photos as plain rows with English alt text, and every French text removed, so every
 text waits for translation. Then, in this process:
 
@@ -34,7 +36,7 @@ import sys
 import time
 import tracemalloc
 
-from benchsupport import OUT, QueryCounter, setup_django
+from benchsupport import OUT, QueryCounter, postgres_started, setup_django, setup_django_url
 
 DB = OUT / "xliff.sqlite3"
 
@@ -128,13 +130,24 @@ def main() -> None:
     parser.add_argument("--xliff", choices=["2.0", "1.2"], default="2.0")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--dry-run", action="store_true", help="also time a dry-run import")
+    parser.add_argument("--postgres", action="store_true",
+                        help="on a throwaway PostgreSQL server (port BENCH_PG_PORT), built anew")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    if args.postgres:
+        with postgres_started() as url:
+            setup_django_url(url)
+            run(args, fresh=True, database="postgresql")
+        return
     if args.rebuild and DB.exists():
         DB.unlink()
     fresh = not DB.exists()
     os.environ.setdefault("DJANGO_DEBUG", "false")
     setup_django(DB)
+    run(args, fresh=fresh, database="sqlite")
+
+
+def run(args, *, fresh: bool, database: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a database built before a new migration too
@@ -164,7 +177,7 @@ def main() -> None:
     for name in steps:
         results[name]["units_per_second"] = round(units / results[name]["seconds"])
     results.update({
-        "xliff": args.xliff, "units": units, "file_mb": round(len(exported) / 2**20, 2),
+        "database": database, "xliff": args.xliff, "units": units, "file_mb": round(len(exported) / 2**20, 2),
         "import_counts": report.counts,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "python": platform.python_version(),
