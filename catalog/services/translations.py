@@ -382,7 +382,8 @@ class TranslationWrite:
 
 
 def _entries(write: TranslationWrite):
-    """(the texts' dict, its key, the locale, the path of its error, the path of its subject)"""
+    """Each text of ``write``: (its locale's dict, the locale, the path of its error, the path
+    of its subject's error)."""
     for name, texts in write.product_texts.items():
         for locale in texts:
             yield texts, locale, build_localized_fieldname(name, locale), name
@@ -401,9 +402,10 @@ def _restore(obj, before: dict[str, str]) -> None:
 
 def _rows_updated(objs: list, names: set[str], *, user, reason: str) -> None:
     """Store ``names`` of ``objs`` as a save would (each field's ``pre_save``: sanitised HTML,
-    no bidirectional controls, ``auto_now``) in one UPDATE run for every row, and their
-    history rows in one insert. (Django's ``bulk_update`` builds a CASE per field and row:
-    several times slower for a few hundred rows of many fields.)"""
+    no bidirectional controls, ``auto_now``) in one statement (on PostgreSQL from one array
+    per column, elsewhere one UPDATE run for every row), and their history rows in one
+    insert. (Django's ``bulk_update`` builds a CASE per field and row: several times slower
+    for a few hundred rows of many fields.)"""
     meta = objs[0]._meta
     db = connections[DEFAULT_DB_ALIAS]
     fields = [meta.get_field(name) for name in sorted(names)]
@@ -470,7 +472,8 @@ def translations_write_batch(*, writes: list[TranslationWrite], user=None,
                                              ).annotate(owner_id=F("colour__product_id")):
             photos.setdefault(p.owner_id, {})[p.pk] = p
 
-    # {model: ([objects], {field names})}; {product id: [(object, colour id, fields, before)]}
+    # {model: ([objects], {field names})};
+    # {product id: [(object, colour id, photo id, translated fields, texts before)]}
     changed = {Product: ([], set()), Colour: ([], set()), ProductPhoto: ([], set())}
     stamped: dict[int, list] = {}
     for write in writes:
