@@ -1,10 +1,12 @@
 """Translators' files: export and import of about 10,000 XLIFF units.
 
-    .venv/bin/python bench/xliff.py                        # 650 demo products, French
-    .venv/bin/python bench/xliff.py --products 1300 --rebuild --xliff 1.2
+    .venv/bin/python bench/xliff.py --products 850          # 10,038 units, French
+    .venv/bin/python bench/xliff.py --products 1300 --rebuild --xliff 1.2 --dry-run
+    BENCH_PG_PORT=25446 .venv/bin/python bench/xliff.py --products 850 --postgres --dry-run
 
 The catalog goes into a throwaway SQLite database (``bench/out/xliff.sqlite3``), built once and
-reused (``--rebuild`` starts over): ``load_demo``'s catalog without its photo and workflow
+reused (``--rebuild`` starts over), or with ``--postgres`` into a throwaway PostgreSQL server
+built anew each run: ``load_demo``'s catalog without its photo and workflow
 steps, photos as plain rows with English alt text, and every French text removed, so every
 text waits for translation. Then, in this process:
 
@@ -13,25 +15,28 @@ text waits for translation. Then, in this process:
   as a CAT tool would, outside the measure;
 - with ``--dry-run``, import, dry run: ``translations_import(dry_run=True)``, every check,
   nothing stored;
-- import: ``translations_import``, through ``translations_write`` per product, with history,
-  stamps and the completeness recompute that follows the commit.
+- import: ``translations_import``, through ``translations_write_batch`` 200 products at a
+  time, with history, stamps and the completeness recompute that follows the commit.
 
 Each step: seconds, units per second, queries and the growth of resident memory; the export's
-peak of Python allocations (tracemalloc) in a second run, since tracing slows Python down. Peak resident memory of the process at the end. The database is
-restored (French emptied again) after the import, so runs can repeat.
+peak of Python allocations (tracemalloc) in a second run, since tracing slows Python down
+(the dry-run import's too, with ``--dry-run``). Peak resident memory of the process at the
+end. Django runs with DEBUG off, as in production (DEBUG keeps every query's text). The
+database is restored (French emptied again) after the import, so runs can repeat.
 """
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import os
 import platform
 import resource
 import sys
 import time
 import tracemalloc
 
-from benchsupport import OUT, QueryCounter, setup_django
+from benchsupport import OUT, QueryCounter, postgres_started, setup_django, setup_django_url
 
 DB = OUT / "xliff.sqlite3"
 
@@ -43,7 +48,6 @@ def build(products: int) -> None:
     from catalog.models import Colour, ProductPhoto
     from media.models import Asset
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command("load_demo", products=products, no_admin=True, catalog_only=True,
                  stdout=sys.stderr)
@@ -126,12 +130,27 @@ def main() -> None:
     parser.add_argument("--xliff", choices=["2.0", "1.2"], default="2.0")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--dry-run", action="store_true", help="also time a dry-run import")
+    parser.add_argument("--postgres", action="store_true",
+                        help="on a throwaway PostgreSQL server (port BENCH_PG_PORT), built anew")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    if args.postgres:
+        with postgres_started() as url:
+            setup_django_url(url)
+            run(args, fresh=True, database="postgresql")
+        return
     if args.rebuild and DB.exists():
         DB.unlink()
     fresh = not DB.exists()
+    os.environ.setdefault("DJANGO_DEBUG", "false")
     setup_django(DB)
+    run(args, fresh=fresh, database="sqlite")
+
+
+def run(args, *, fresh: bool, database: str) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a database built before a new migration too
     if fresh:
         build(args.products)
 
@@ -151,12 +170,14 @@ def main() -> None:
         dry = step("import_dry_run", lambda: translations_import(file=filled, user=None,
                                                                  dry_run=True), results)
         results["dry_run_counts"] = dry.counts
+        step("import_dry_run", lambda: translations_import(file=filled, user=None,
+                                                           dry_run=True), results, traced=True)
         steps.insert(1, "import_dry_run")
     report = step("import", lambda: translations_import(file=filled, user=None), results)
     for name in steps:
         results[name]["units_per_second"] = round(units / results[name]["seconds"])
     results.update({
-        "xliff": args.xliff, "units": units, "file_mb": round(len(exported) / 2**20, 2),
+        "database": database, "xliff": args.xliff, "units": units, "file_mb": round(len(exported) / 2**20, 2),
         "import_counts": report.counts,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "python": platform.python_version(),

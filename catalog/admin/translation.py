@@ -276,7 +276,8 @@ class ProductTranslationAdmin(EditorialEditorAdminMixin, TranslationFilesAdminMi
                                     if state["outdated"]}
         hashes = {}
         stamps = TranslationStamp.objects.filter(
-            product=obj, colour__isnull=True, locale__in=list(obj.translation_outdated))
+            product=obj, colour__isnull=True, photo__isnull=True,
+            locale__in=list(obj.translation_outdated))
         for stamp in stamps.order_by("locale"):
             if stamp.field in obj.translation_outdated.get(stamp.locale, []):
                 hashes.setdefault(stamp.field, stamp.source_hash)

@@ -165,7 +165,8 @@ class TranslationFilesAdminMixin:
                 report = translations_import(
                     file=form.cleaned_data["file"].read(MAX_FILE_BYTES + 1), user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
-                    translator=form.cleaned_data.get("translator"))
+                    translator=form.cleaned_data.get("translator"),
+                    file_name=form.cleaned_data["file"].name)
             except ContentError as exc:
                 for key, texts in exc.paths.items():
                     form.add_error(key if key in form.fields else None, texts)

@@ -15,7 +15,8 @@ def source_hash(text: str | None) -> str:
 
 
 class TranslationStamp(models.Model):
-    """One translation (a product's or a colour's field in one locale) and its source's hash.
+    """One translation (a product's field, a colour's name or a photo's alt text, in one
+    locale) and its source's hash.
 
     Written when the translation is written or confirmed. When the source text's hash no longer
     matches, the translation is outdated: shown as such and not counted as done.
@@ -33,6 +34,10 @@ class TranslationStamp(models.Model):
         "catalog.Colour", null=True, blank=True, on_delete=models.CASCADE,
         related_name="translation_stamps",
     )
+    photo = models.ForeignKey(
+        "catalog.ProductPhoto", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="translation_stamps",
+    )
     field = models.CharField(max_length=40)
     locale = models.CharField(max_length=10)
     source_hash = models.CharField(max_length=16)
@@ -46,17 +51,23 @@ class TranslationStamp(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["product", "field", "locale"], condition=Q(colour__isnull=True),
+                fields=["product", "field", "locale"],
+                condition=Q(colour__isnull=True, photo__isnull=True),
                 name="translation_stamp_unique_product_field",
             ),
             models.UniqueConstraint(
                 fields=["colour", "field", "locale"], condition=Q(colour__isnull=False),
                 name="translation_stamp_unique_colour_field",
             ),
+            models.UniqueConstraint(
+                fields=["photo", "field", "locale"], condition=Q(photo__isnull=False),
+                name="translation_stamp_unique_photo_field",
+            ),
         ]
 
     def __str__(self):
-        subject = f"colour {self.colour_id}" if self.colour_id else f"product {self.product_id}"
+        subject = (f"colour {self.colour_id}" if self.colour_id else
+                   f"photo {self.photo_id}" if self.photo_id else f"product {self.product_id}")
         return f"{subject} {self.field} [{self.locale}]"
 
 

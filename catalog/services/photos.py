@@ -27,6 +27,7 @@ from media.services import asset_ingest, stored_files_rollback
 
 from .errors import ContentError, ErrorCollector, full_clean, join_path
 from .renditions import renditions_queue_for_product
+from .translations import photo_translation_stamps_record, translation_texts_stored
 
 # The studio's habit when a role is not given: 01 front, 02 back, 03 side, then details.
 DEFAULT_ROLES = {1: PhotoRole.FRONT, 2: PhotoRole.BACK, 3: PhotoRole.SIDE}
@@ -135,6 +136,7 @@ def photo_add(*, colour, file=None, asset: Asset | None = None, role: str | None
         _check_with(colour, photo)
         _set_history_user(photo, user)
         photo.save()
+        photo_translation_stamps_record(photo=photo, before=None, user=user)
         if position is not None and position <= count:
             ids = list(ProductPhoto.objects.filter(colour=colour).exclude(pk=photo.pk)
                        .order_by("position", "id").values_list("id", flat=True))
@@ -166,10 +168,14 @@ def photo_update(*, photo: ProductPhoto, role: str | None = None,
             photo.asset = _image(file=file, asset=asset, user=user)
         if role is not None:
             photo.role = role
+        before = (translation_texts_stored(ProductPhoto, photo.pk, ["alt_text"])
+                  if alt_text is not None else None)
         _set_alt_text(photo, alt_text)
         _check_with(_lock_colour(photo.colour) if replaced else photo.colour, photo)
         _set_history_user(photo, user)
         photo.save()
+        if before is not None:
+            photo_translation_stamps_record(photo=photo, before=before, user=user)
         if replaced:
             renditions_queue_for_product(product_id=photo.colour.product_id)
     return photo

@@ -5,8 +5,9 @@ Export: per target locale, the texts waiting for translation (missing or outdate
 text of a chosen selection of products; one unit per translatable field of each product,
 colour and photo, with the source version (the hash a translation stamp records).
 
-Import: every unit goes through :func:`translations_write`, so the locale limits, the
-version, history, stamps and completeness are those of an edit in the translator's page. A
+Import: the units go through :func:`translations_write_batch`, 200 products at a time, by
+the rules of :func:`translations_write`: the locale limits, the version, history, stamps and
+completeness are those of an edit in the translator's page. A
 unit whose source changed since the export is reported outdated and not applied; a unit
 with a missing or reordered inline code, an unknown id, a text over the strictest channel's
 limit or a locale the importer does not translate is refused on its own. A file that cannot
@@ -45,10 +46,17 @@ from catalog.models.fields import sanitize_editorial_html
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
 from .errors import ContentError
-from .translations import translation_locales, translations_write, translator_locales
+from .translations import (
+    TranslationWrite,
+    translation_locales,
+    translations_write_batch,
+    translator_locales,
+)
 
 HTML_FIELDS = {"description"}
 BATCH = 500
+# Products written together by an import: one query per model for each batch.
+WRITE_BATCH = 200
 # Uploaded translators' files larger than this are refused before they are read.
 MAX_FILE_BYTES = 25 * 1024 * 1024
 UNIT_ID = re.compile(r"^(?:product:(?P<style>.+):(?P<field>[a-z_]+)"
@@ -125,9 +133,14 @@ def _units_for(locale: str, product_ids: list[int], everything: bool,
     names = [_loc(n, loc) for n in PRODUCT_TRANSLATED_FIELDS for loc in (source, locale)]
     products = {row["pk"]: row for row in Product.objects.filter(pk__in=product_ids)
                 .values("pk", "style_code", *names)}
-    stamps = {(s[0], s[1], s[2]): s[3] for s in TranslationStamp.objects.filter(
+    stamps, photo_stamps = {}, {}
+    for product_id, colour_id, photo_id, name, digest in TranslationStamp.objects.filter(
         product_id__in=product_ids, locale=locale,
-    ).values_list("product_id", "colour_id", "field", "source_hash")}
+    ).values_list("product_id", "colour_id", "photo_id", "field", "source_hash"):
+        if photo_id:
+            photo_stamps[photo_id] = digest
+        else:
+            stamps[(product_id, colour_id, name)] = digest
     colours: dict[int, list[dict]] = {}
     for row in Colour.objects.filter(product_id__in=product_ids).order_by(
             "position", "pk").values("pk", "product_id", "code", _loc("name", source),
@@ -185,7 +198,7 @@ def _units_for(locale: str, product_ids: list[int], everything: bool,
                     "characters")
             if made := unit(f"photo:{photo['pk']}:alt_text", group, "alt_text",
                             photo[_loc("alt_text", source)], photo[_loc("alt_text", locale)],
-                            None, note, 250):
+                            photo_stamps.get(photo["pk"]), note, 250):
                 yield made
 
 
@@ -358,13 +371,15 @@ def _check_codes(target: list[Token], source: list[Token], html: bool) -> str:
 
 @transaction.atomic
 def translations_import(*, file: BinaryIO | bytes, user, dry_run: bool = False,
-                        locales: Iterable[str] | None = None, translator=None) -> ImportReport:
+                        locales: Iterable[str] | None = None, translator=None,
+                        file_name: str = "") -> ImportReport:
     """Apply a translators' file; returns the report of each unit.
 
     ``translator`` given: the import is made on behalf of that translator (a content manager
     bringing back an agency's file): their locales apply, and the edits are theirs in
     history. ``locales`` given: only units of these locales are applied. ``dry_run``: every
-    check is made and reported, nothing is stored.
+    check is made and reported, nothing is stored. ``file_name``: named in the history of
+    the products written ("Translations imported from fr.xlf").
     """
     writer = user
     if translator is not None:
@@ -452,8 +467,10 @@ def translations_import(*, file: BinaryIO | bytes, user, dry_run: bool = False,
             continue
         pending.setdefault(subject.product_id, []).append((entry, subject, locale, text))
 
-    for product_id, items in pending.items():
-        _write_product(product_id, items, writer)
+    ids = list(pending)
+    reason = f"Translations imported from {file_name}" if file_name else "Translations imported"
+    for start in range(0, len(ids), WRITE_BATCH):
+        _write_batch(ids[start:start + WRITE_BATCH], pending, writer, reason[:100])
     if dry_run:
         transaction.set_rollback(True)
     return report
@@ -470,41 +487,24 @@ def _path(subject: _Subject, locale: str) -> str:
     return f"{subject.kind}s.{subject.pk}.{field_name}"
 
 
-def _write_product(product_id: int, items: list, writer) -> None:
-    """Write one product's units through translations_write; a unit it refuses is reported
-    on its own and the others are written without it."""
-    for _attempt in range(2):
-        product_texts, colour_names, photo_alt_texts = {}, {}, {}
-        for _entry, subject, locale, text in items:
-            target = {"product": (product_texts, subject.name),
-                      "colour": (colour_names, subject.pk),
-                      "photo": (photo_alt_texts, subject.pk)}[subject.kind]
+def _write_batch(product_ids: list[int], pending: dict, writer, reason: str) -> None:
+    """Write the units of these products through translations_write_batch; a unit it
+    refuses is reported on its own and the product's others are written without it."""
+    writes = {}
+    for product_id in product_ids:
+        write = writes[product_id] = TranslationWrite(product_id=product_id)
+        for _entry, subject, locale, text in pending[product_id]:
+            target = {"product": (write.product_texts, subject.name),
+                      "colour": (write.colour_names, subject.pk),
+                      "photo": (write.photo_alt_texts, subject.pk)}[subject.kind]
             target[0].setdefault(target[1], {})[locale] = text
-        try:
-            with transaction.atomic():
-                fresh = Product.objects.get(pk=product_id)
-                translations_write(product=fresh, expected_version=fresh.version, user=writer,
-                                   product_texts=product_texts, colour_names=colour_names,
-                                   photo_alt_texts=photo_alt_texts)
-        except ContentError as exc:
-            paths = exc.paths
-            kept = []
-            for item in items:
-                entry, subject, locale, _text = item
-                messages = paths.get(_path(subject, locale))
-                if messages:
-                    entry.status, entry.message = REFUSED, " ".join(messages)
-                else:
-                    kept.append(item)
-            if len(kept) == len(items):  # an error of the product as a whole
-                message = " ".join(m for ms in paths.values() for m in ms)
-                for entry, *_ in items:
-                    entry.status, entry.message = REFUSED, message
-                return
-            items = kept
-            if not items:
-                return
-            continue
-        for entry, *_ in items:
-            entry.status, entry.message = APPLIED, ""
-        return
+    translations_write_batch(writes=list(writes.values()), user=writer, reason=reason)
+    for product_id, write in writes.items():
+        everything = " ".join(m for ms in write.errors.values() for m in ms)
+        for entry, subject, locale, _text in pending[product_id]:
+            if messages := write.errors.get(_path(subject, locale)):
+                entry.status, entry.message = REFUSED, " ".join(messages)
+            elif not write.written:  # refused as a whole
+                entry.status, entry.message = REFUSED, everything
+            else:
+                entry.status, entry.message = APPLIED, ""

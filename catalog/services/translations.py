@@ -6,10 +6,15 @@ is outdated until the translator rewrites it or confirms it unchanged.
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 
@@ -57,14 +62,19 @@ def _locale_refusal(locale: str, allowed: list[str]) -> str | None:
     return None
 
 
+@functools.cache
+def _localized(name: str, locale: str) -> str:
+    return build_localized_fieldname(name, locale)
+
+
 def _text(obj, name: str, locale: str) -> str:
-    return getattr(obj, build_localized_fieldname(name, locale), None) or ""
+    return getattr(obj, _localized(name, locale), None) or ""
 
 
 def translation_texts(obj, fields: Iterable[str]) -> dict[str, str]:
     """The source and every translation of ``fields``: what a later save is compared with."""
     return {
-        build_localized_fieldname(name, code): _text(obj, name, code)
+        _localized(name, code): _text(obj, name, code)
         for name in fields for code, _ in settings.LANGUAGES
     }
 
@@ -76,18 +86,22 @@ def translation_texts_stored(model, pk: int, fields: Iterable[str]) -> dict[str,
 
 
 def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str],
-            before: dict[str, str] | None, user, existing: dict) -> tuple[list, list, list]:
-    """Stamps to create, update and delete for one object's translated fields."""
+            before: dict[str, str] | None, user, existing: dict,
+            photo_id: int | None = None) -> tuple[list, list, list]:
+    """Stamps to create, update and delete for one object's translated fields (a product's,
+    a colour's with ``colour_id``, a photo's with ``photo_id``); ``existing``: its stamps by
+    ``_key``."""
     now = timezone.now()
     source = settings.SOURCE_LANGUAGE
+    locales = translation_locales()
     create, update, delete = [], [], []
     for name in fields:
         source_now = _text(obj, name, source)
-        source_before = (before or {}).get(build_localized_fieldname(name, source), source_now)
-        for locale in translation_locales():
+        source_before = (before or {}).get(_localized(name, source), source_now)
+        for locale in locales:
             text = _text(obj, name, locale)
-            text_before = (before or {}).get(build_localized_fieldname(name, locale), "")
-            stamp = existing.get((colour_id, name, locale))
+            text_before = (before or {}).get(_localized(name, locale), "")
+            stamp = existing.get((colour_id, photo_id, name, locale))
             if not text:
                 if stamp:
                     delete.append(stamp.pk)
@@ -101,7 +115,8 @@ def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str
                 continue
             if stamp is None:
                 create.append(TranslationStamp(
-                    product_id=product_id, colour_id=colour_id, field=name, locale=locale,
+                    product_id=product_id, colour_id=colour_id, photo_id=photo_id, field=name,
+                    locale=locale,
                     source_hash=digest, how=how, stamped_at=now, stamped_by=user,
                 ))
             elif stamp.source_hash != digest or stamp.how != how:
@@ -111,8 +126,62 @@ def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str
     return create, update, delete
 
 
+@functools.cache
+def _as_is(cls) -> type | None:
+    """The type of value a field of ``cls`` stores as it is (str for text, int for numbers
+    and keys), unless the class converts values its own way; None for other fields."""
+    for base, kind in ((models.CharField, str), (models.TextField, str),
+                       (models.IntegerField, int), (models.ForeignKey, int)):
+        if issubclass(cls, base):
+            same = all(getattr(cls, m) is getattr(base, m)
+                       for m in ("get_db_prep_save", "get_db_prep_value", "get_prep_value"))
+            return kind if same else None
+    return None
+
+
+def _db_value(f, value, db):
+    """``f.get_db_prep_save(value)``, skipped for the text, numbers and keys that it returns
+    unchanged: for a file's thousands of rows of dozens of columns, Django's conversion of
+    each value would cost more than the database's writing them."""
+    if value is None or type(value) is _as_is(type(f)):
+        return value
+    return f.get_db_prep_save(value, db)
+
+
+_LENGTH = re.compile(r"\(.*\)")
+
+
+def _columns(db, fields, rows) -> tuple[str, list]:
+    """PostgreSQL: ``unnest`` of one array per column (its type without a length, so that a
+    value too long is refused by the column, not cut by the cast), and those arrays."""
+    arrays = ", ".join(f"%s::{_LENGTH.sub('', f.db_type(db))}[]" for f in fields)
+    return f"unnest({arrays})", [list(column) for column in zip(*rows, strict=True)]
+
+
+def _rows_inserted(model, objs: list, values) -> None:
+    """Insert ``objs`` of ``model`` (``values(obj, field)`` gives each column's value) in one
+    statement: on PostgreSQL from one array per column, elsewhere one INSERT run for every
+    row. A file's thousands of stamps and history rows would cost Django's ``bulk_create``
+    more time compiling the statement than the database writing it (and PostgreSQL as much
+    parsing a statement per row)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = db.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} "
+           f"({', '.join(quote(f.column) for f in fields)}) ")
+    rows = [[_db_value(f, values(obj, f), db) for f in fields] for obj in objs]
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            unnest, arrays = _columns(db, fields, rows)
+            cursor.execute(f"{sql}SELECT * FROM {unnest}", arrays)
+        else:
+            cursor.executemany(f"{sql}VALUES ({', '.join(['%s'] * len(fields))})", rows)
+
+
 def _apply(create, update, delete) -> None:
-    if create:
+    if len(create) > 1:
+        _rows_inserted(TranslationStamp, create, lambda obj, f: getattr(obj, f.attname))
+    elif create:
         TranslationStamp.objects.bulk_create(create)
     if update:
         TranslationStamp.objects.bulk_update(
@@ -122,10 +191,15 @@ def _apply(create, update, delete) -> None:
         TranslationStamp.objects.filter(pk__in=delete).delete()
 
 
-def _existing(product_id: int, colour_id: int | None = None, *, colours=False) -> dict:
-    stamps = TranslationStamp.objects.filter(product_id=product_id)
-    stamps = stamps.filter(colour__isnull=False) if colours else stamps.filter(colour_id=colour_id)
-    return {(s.colour_id, s.field, s.locale): s for s in stamps}
+def _key(stamp: TranslationStamp) -> tuple:
+    return stamp.colour_id, stamp.photo_id, stamp.field, stamp.locale
+
+
+def _existing(product_id: int, colour_id: int | None = None,
+              photo_id: int | None = None) -> dict:
+    stamps = TranslationStamp.objects.filter(product_id=product_id, colour_id=colour_id,
+                                             photo_id=photo_id)
+    return {_key(s): s for s in stamps}
 
 
 @transaction.atomic
@@ -151,6 +225,17 @@ def colour_translation_stamps_record(*, colour: Colour, before: dict[str, str] |
                     fields=["name"], before=before, user=user,
                     existing=_existing(colour.product_id, colour.pk)))
     completeness_schedule(product_ids=[colour.product_id])
+
+
+@transaction.atomic
+def photo_translation_stamps_record(*, photo: ProductPhoto, before: dict[str, str] | None,
+                                    user=None) -> None:
+    """The same for a photo's alt text, so that an alt text whose English changed is outdated
+    like any other translation."""
+    product_id = photo.colour.product_id
+    _apply(*_record(product_id=product_id, colour_id=None, photo_id=photo.pk, obj=photo,
+                    fields=["alt_text"], before=before, user=user,
+                    existing=_existing(product_id, photo_id=photo.pk)))
 
 
 @transaction.atomic
@@ -208,6 +293,35 @@ def _written(obj, name: str, texts: Mapping[str, str], path: tuple, allowed: lis
     return written
 
 
+def translations_assign(*, product: Product, colours: Mapping[int, Colour],
+                        photos: Mapping[int, ProductPhoto], allowed: list[str],
+                        errors: ErrorCollector,
+                        product_texts: Mapping[str, Mapping[str, str]] | None = None,
+                        colour_names: Mapping[int, Mapping[str, str]] | None = None,
+                        photo_alt_texts: Mapping[int, Mapping[str, str]] | None = None) -> None:
+    """The rules of a translation write, on objects in memory: only translated fields, only
+    the ``allowed`` locales, only the product's own colours and photos (``colours``,
+    ``photos``: those of the product, by id), each text set and cleaned by its field
+    (length, sanitised HTML, no bidirectional controls). Problems go to ``errors`` under
+    the paths of :func:`translations_write`; a refused text is still set on its object.
+    Shared by :func:`translations_write` and :func:`translations_write_batch`.
+    """
+    for name, texts in (product_texts or {}).items():
+        if name not in PRODUCT_TRANSLATED_FIELDS:
+            errors.add(name, f"“{name}” is not a translated field of a product. Translated "
+                             f"fields are {', '.join(PRODUCT_TRANSLATED_FIELDS)}.", code="field")
+            continue
+        _written(product, name, texts, (), allowed, errors)
+    for kind, subjects, name, given in (("colours", colours, "name", colour_names),
+                                        ("photos", photos, "alt_text", photo_alt_texts)):
+        for pk, texts in (given or {}).items():
+            if pk not in subjects:
+                errors.add(join_path(kind, pk), f"No {kind[:-1]} {pk} on {product.style_code}.",
+                           code="unknown")
+            else:
+                _written(subjects[pk], name, texts, (kind, pk), allowed, errors)
+
+
 @transaction.atomic
 def translations_write(*, product: Product, expected_version: int | None, user=None,
                        product_texts: Mapping[str, Mapping[str, str]] | None = None,
@@ -221,28 +335,20 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
     locale: ``product_texts={"care_text": {"fr": "Laver à 30 °C."}}``; colours and photos by
     id: ``colour_names={colour.pk: {"fr": "Rouge"}}``. Errors are keyed by the localized
     field (``care_text_fr``, ``colours.<id>.name_fr``, ``photos.<id>.alt_text_fr``).
+    Many products at once (a translators' file): :func:`translations_write_batch`, by the
+    same rules.
     """
     allowed = translator_locales(user)
     errors = ErrorCollector()
-    for name, texts in (product_texts or {}).items():
-        if name not in PRODUCT_TRANSLATED_FIELDS:
-            errors.add(name, f"“{name}” is not a translated field of a product. Translated "
-                             f"fields are {', '.join(PRODUCT_TRANSLATED_FIELDS)}.", code="field")
-            continue
-        _written(product, name, texts, (), allowed, errors)
     colours = {c.pk: c for c in product.colours.filter(pk__in=list(colour_names))
                } if colour_names else {}
     before = {pk: translation_texts(colour, ["name"]) for pk, colour in colours.items()}
     photos = {p.pk: p for p in ProductPhoto.objects.select_related("colour").filter(
         colour__product=product, pk__in=list(photo_alt_texts))} if photo_alt_texts else {}
-    for kind, subjects, name, given in (("colours", colours, "name", colour_names),
-                                        ("photos", photos, "alt_text", photo_alt_texts)):
-        for pk, texts in (given or {}).items():
-            if pk not in subjects:
-                errors.add(join_path(kind, pk), f"No {kind[:-1]} {pk} on {product.style_code}.",
-                           code="unknown")
-            else:
-                _written(subjects[pk], name, texts, (kind, pk), allowed, errors)
+    photos_before = {pk: translation_texts(photo, ["alt_text"]) for pk, photo in photos.items()}
+    translations_assign(product=product, colours=colours, photos=photos, allowed=allowed,
+                        errors=errors, product_texts=product_texts, colour_names=colour_names,
+                        photo_alt_texts=photo_alt_texts)
     errors.raise_if_any()
 
     # Imported here: products imports this module.
@@ -254,10 +360,200 @@ def translations_write(*, product: Product, expected_version: int | None, user=N
         colour._history_user = user
         colour.save()
         colour_translation_stamps_record(colour=colour, before=before[pk], user=user)
-    for photo in photos.values():
+    for pk, photo in photos.items():
         photo._history_user = user
         photo.save()
+        photo_translation_stamps_record(photo=photo, before=photos_before[pk], user=user)
     return product
+
+
+@dataclass
+class TranslationWrite:
+    """One product's texts for :func:`translations_write_batch` (by field or id, then locale,
+    as for :func:`translations_write`), and what became of them: ``errors`` by the paths of
+    :func:`translations_write` for the texts refused, ``written`` when the rest was stored."""
+
+    product_id: int
+    product_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    colour_names: dict[int, dict[str, str]] = field(default_factory=dict)
+    photo_alt_texts: dict[int, dict[str, str]] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    written: bool = False
+
+
+def _entries(write: TranslationWrite):
+    """Each text of ``write``: (its locale's dict, the locale, the path of its error, the path
+    of its subject's error)."""
+    for name, texts in write.product_texts.items():
+        for locale in texts:
+            yield texts, locale, build_localized_fieldname(name, locale), name
+    for kind, name, given in (("colours", "name", write.colour_names),
+                              ("photos", "alt_text", write.photo_alt_texts)):
+        for pk, texts in given.items():
+            for locale in texts:
+                yield (texts, locale, join_path(kind, pk, build_localized_fieldname(name, locale)),
+                       join_path(kind, pk))
+
+
+def _restore(obj, before: dict[str, str]) -> None:
+    for name, value in before.items():
+        setattr(obj, name, value)
+
+
+def _rows_updated(objs: list, names: set[str], *, user, reason: str) -> None:
+    """Store ``names`` of ``objs`` as a save would (each field's ``pre_save``: sanitised HTML,
+    no bidirectional controls, ``auto_now``) in one statement (on PostgreSQL from one array
+    per column, elsewhere one UPDATE run for every row), and their history rows in one
+    insert. (Django's ``bulk_update`` builds a CASE per field and row: several times slower
+    for a few hundred rows of many fields.)"""
+    meta = objs[0]._meta
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [meta.get_field(name) for name in sorted(names)]
+    quote = db.ops.quote_name
+    sql = (f"UPDATE {quote(meta.db_table)} SET "
+           f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    rows = []
+    for obj in objs:
+        rows.append([*(_db_value(f, f.pre_save(obj, False), db) for f in fields), obj.pk])
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            unnest, arrays = _columns(db, [*fields, meta.pk], rows)
+            names = [quote(f.column) for f in fields]
+            pk = quote(meta.pk.column)
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} AS t SET "
+                f"{', '.join(f'{name} = v.{name}' for name in names)} "
+                f"FROM {unnest} AS v({', '.join([*names, pk])}) WHERE t.{pk} = v.{pk}", arrays)
+        else:
+            cursor.executemany(sql, rows)
+    history = meta.model.history.model
+    now = timezone.now()
+    kept = {"history_date": now, "history_change_reason": reason or None, "history_type": "~",
+            "history_user_id": getattr(user, "pk", None)}
+    if {f.attname for f in history._meta.concrete_fields if not f.primary_key} == (
+            set(kept) | {f.attname for f in history.tracked_fields}):
+        _rows_inserted(history, objs, lambda obj, f: kept[f.attname] if f.attname in kept
+                       else getattr(obj, f.attname))
+    else:  # history rows of another shape: django-simple-history's own bulk insert
+        meta.model.history.bulk_history_create(objs, update=True, default_user=user,
+                                               default_change_reason=reason or None,
+                                               default_date=now)
+
+
+@transaction.atomic
+def translations_write_batch(*, writes: list[TranslationWrite], user=None,
+                             reason: str = "") -> None:
+    """Write the translations of many products, by the rules of :func:`translations_write`
+    (:func:`translations_assign`), in a number of queries that does not grow with them.
+
+    For a translators' file: each product at the version it has now, its row locked for the
+    transaction. The products, colours and photos are loaded in one query per model, the
+    texts checked in memory; a text refused is reported in its write's ``errors`` and the
+    product's other texts are written without it. Every product written gets a new version
+    and a history row (``reason`` its change reason), as do its colours and photos written:
+    one update statement and one history insert per model; the stamps in one statement each
+    for those created, updated and deleted; completeness scheduled once for them all.
+    """
+    if not writes:
+        return
+    allowed = translator_locales(user)
+    ids = [w.product_id for w in writes]
+    products = {p.pk: p for p in Product.objects.select_for_update().filter(pk__in=ids)}
+    colour_ids = {pk for w in writes for pk in w.colour_names}
+    photo_ids = {pk for w in writes for pk in w.photo_alt_texts}
+    colours: dict[int, dict[int, Colour]] = {}
+    if colour_ids:
+        for c in Colour.objects.filter(product_id__in=ids, pk__in=colour_ids):
+            colours.setdefault(c.product_id, {})[c.pk] = c
+    photos: dict[int, dict[int, ProductPhoto]] = {}
+    if photo_ids:
+        for p in ProductPhoto.objects.filter(colour__product_id__in=ids, pk__in=photo_ids
+                                             ).annotate(owner_id=F("colour__product_id")):
+            photos.setdefault(p.owner_id, {})[p.pk] = p
+
+    # {model: ([objects], {field names})};
+    # {product id: [(object, colour id, photo id, translated fields, texts before)]}
+    changed = {Product: ([], set()), Colour: ([], set()), ProductPhoto: ([], set())}
+    stamped: dict[int, list] = {}
+    for write in writes:
+        product = products.get(write.product_id)
+        if product is None:
+            write.errors = {NON_FIELD_ERRORS: ["This product was deleted."]}
+            continue
+        mine = (colours.get(product.pk, {}), photos.get(product.pk, {}))
+        before = {Product: {product.pk: translation_texts(product, PRODUCT_TRANSLATED_FIELDS)},
+                  Colour: {pk: translation_texts(c, ["name"]) for pk, c in mine[0].items()},
+                  ProductPhoto: {pk: translation_texts(p, ["alt_text"])
+                                 for pk, p in mine[1].items()}}
+        errors = ErrorCollector()
+        translations_assign(product=product, colours=mine[0], photos=mine[1], allowed=allowed,
+                            errors=errors, product_texts=write.product_texts,
+                            colour_names=write.colour_names,
+                            photo_alt_texts=write.photo_alt_texts)
+        if errors:
+            write.errors = ContentError(errors.errors).paths
+            refused = [(texts, locale) for texts, locale, path, subject in _entries(write)
+                       if path in write.errors or subject in write.errors]
+            kept = sum(1 for _ in _entries(write)) - len(refused)
+            for obj, model in ((product, Product), *((c, Colour) for c in mine[0].values()),
+                               *((p, ProductPhoto) for p in mine[1].values())):
+                _restore(obj, before[model][obj.pk])
+            if not refused or not kept:  # refused as a whole, or nothing left to write
+                continue
+            for texts, locale in refused:
+                del texts[locale]
+            for given in (write.product_texts, write.colour_names, write.photo_alt_texts):
+                for key in [key for key, texts in given.items() if not texts]:
+                    del given[key]
+            errors = ErrorCollector()
+            translations_assign(product=product, colours=mine[0], photos=mine[1],
+                                allowed=allowed, errors=errors,
+                                product_texts=write.product_texts,
+                                colour_names=write.colour_names,
+                                photo_alt_texts=write.photo_alt_texts)
+            if errors:  # not expected: each text is checked on its own
+                write.errors.update(ContentError(errors.errors).paths)
+                continue
+        write.written = True
+        product.version += 1
+        entries = [(product, None, PRODUCT_TRANSLATED_FIELDS, Product,
+                    {build_localized_fieldname(n, loc) for n, texts in write.product_texts.items()
+                     for loc in texts} | {"version", "updated_at"})]
+        entries += [(mine[0][pk], pk, ["name"], Colour,
+                     {build_localized_fieldname("name", loc) for loc in texts})
+                    for pk, texts in write.colour_names.items() if texts]
+        entries += [(mine[1][pk], pk, ["alt_text"], ProductPhoto,
+                     {build_localized_fieldname("alt_text", loc) for loc in texts}
+                     | {"updated_at"})
+                    for pk, texts in write.photo_alt_texts.items() if texts]
+        for obj, subject_id, names, model, fields in entries:
+            obj._history_user = user
+            changed[model][0].append(obj)
+            changed[model][1].update(fields)
+            stamped.setdefault(product.pk, []).append(
+                (obj, subject_id if model is Colour else None,
+                 subject_id if model is ProductPhoto else None, names, before[model][obj.pk]))
+
+    for model, (objs, names) in changed.items():
+        if objs:
+            _rows_updated(objs, names, user=user, reason=reason)
+    if not stamped:
+        return
+    existing: dict[int, dict] = {}
+    for stamp in TranslationStamp.objects.filter(product_id__in=list(stamped)):
+        existing.setdefault(stamp.product_id, {})[_key(stamp)] = stamp
+    create, update, delete = [], [], []
+    for product_id, subjects in stamped.items():
+        for obj, colour_id, photo_id, names, before in subjects:
+            made = _record(product_id=product_id, colour_id=colour_id, photo_id=photo_id,
+                           obj=obj, fields=names, before=before, user=user,
+                           existing=existing.get(product_id, {}))
+            create += made[0]
+            update += made[1]
+            delete += made[2]
+    _apply(create, update, delete)
+    completeness_schedule(product_ids=list(stamped))
 
 
 def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,
@@ -274,22 +570,23 @@ def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,
     product_names = [build_localized_fieldname(n, code) for n in PRODUCT_TRANSLATED_FIELDS
                      for code, _ in settings.LANGUAGES]
     colour_names = [build_localized_fieldname("name", code) for code, _ in settings.LANGUAGES]
+    alt_texts = [build_localized_fieldname("alt_text", code) for code, _ in settings.LANGUAGES]
     created = 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start:start + batch_size]
         have = set(TranslationStamp.objects.filter(product_id__in=batch)
-                   .values_list("product_id", "colour_id", "field", "locale"))
+                   .values_list("product_id", "colour_id", "photo_id", "field", "locale"))
         stamps = []
 
-        def add(product_id, colour_id, row, names):
+        def add(product_id, colour_id, row, names, photo_id=None):
             for name in names:
                 source_text = row[build_localized_fieldname(name, source)]
                 for locale in locales:
                     if (row[build_localized_fieldname(name, locale)]
-                            and (product_id, colour_id, name, locale) not in have):
+                            and (product_id, colour_id, photo_id, name, locale) not in have):
                         stamps.append(TranslationStamp(
-                            product_id=product_id, colour_id=colour_id, field=name,
-                            locale=locale, source_hash=source_hash(source_text),
+                            product_id=product_id, colour_id=colour_id, photo_id=photo_id,
+                            field=name, locale=locale, source_hash=source_hash(source_text),
                             how=TranslationStamp.How.FOUND, stamped_at=now,
                         ))
 
@@ -299,6 +596,10 @@ def translation_stamps_bootstrap(*, product_ids: Iterable[int] | None = None,
             "pk", "product_id", *colour_names
         ):
             add(row["product_id"], row["pk"], row, ["name"])
+        for row in ProductPhoto.objects.filter(colour__product_id__in=batch).values(
+            "pk", "colour__product_id", *alt_texts
+        ):
+            add(row["colour__product_id"], None, row, ["alt_text"], photo_id=row["pk"])
         TranslationStamp.objects.bulk_create(stamps, batch_size=batch_size)
         created += len(stamps)
     return created

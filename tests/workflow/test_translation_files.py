@@ -139,7 +139,8 @@ def test_round_trip_through_translate_toolkit(translator, dress, version):
     colour.refresh_from_db()
     photo.refresh_from_db()
     assert (colour.name_fr, photo.alt_text_fr) == ("Rouge", "Robe rouge, de face")
-    assert TranslationStamp.objects.filter(locale="fr", stamped_by=translator).count() == 3
+    # The product's two texts, the colour's name and the photo's alt text.
+    assert TranslationStamp.objects.filter(locale="fr", stamped_by=translator).count() == 4
     assert dress.pk not in translation_waiting(locales=["fr"])
     # Imported again: nothing changes.
     again = translations_import(file=filled, user=translator)

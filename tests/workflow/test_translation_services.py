@@ -40,8 +40,8 @@ def test_a_translator_writes_their_locale_and_it_is_stamped(translator, product)
     photo.refresh_from_db()
     assert (colour.name_fr, photo.alt_text_fr) == ("Rouge", "Robe rouge, de face")
     stamps = TranslationStamp.objects.filter(locale="fr", stamped_by=translator)
-    assert {(s.colour_id, s.field) for s in stamps} == {(None, "care_text"),
-                                                        (colour.pk, "name")}
+    assert {(s.colour_id, s.photo_id, s.field) for s in stamps} == {
+        (None, None, "care_text"), (colour.pk, None, "name"), (None, photo.pk, "alt_text")}
 
 
 def test_another_locale_is_refused_everywhere_and_nothing_is_written(translator, product):

@@ -1,5 +1,7 @@
 """manage.py import_translations FILE [--dry-run] [--as-user USERNAME]: apply a translators'
 file and print the report of each unit."""
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is larger than {MAX_FILE_BYTES // 2**20} MB: split it.")
         try:
             report = translations_import(file=data, user=None, dry_run=dry_run,
-                                         translator=translator)
+                                         translator=translator, file_name=Path(file).name)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         for unit in report.units:
