@@ -17,9 +17,9 @@ read can hand out its last position as a watermark that no later commit can sort
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.db.models import Prefetch
@@ -175,13 +175,12 @@ def snapshots_publish_batch(*, products: Iterable[Product], channels: Iterable[C
         for channel in channels:
             for locale in channel.locales:
                 snapshot = existing.get((channel.pk, full.style_code, locale))
-                if snapshot is not None and not snapshot.deleted and _unchanged(
-                    snapshot, snapshot_payload(full, channel, locale, version=snapshot.version,
-                                               published_at=snapshot.published_at)):
-                    continue  # re-approved as it was: no new version, no event, same position
                 version = snapshot.version + 1 if snapshot else 1
                 payload = snapshot_payload(full, channel, locale, version=version,
                                            published_at=now)
+                if snapshot is not None and not snapshot.deleted and _unchanged(
+                        snapshot, payload):
+                    continue  # re-approved as it was: no new version, no event, same position
                 if snapshot is None:
                     snapshot = ProductSnapshot(channel=channel, style_code=full.style_code,
                                                locale=locale)
@@ -200,10 +199,8 @@ def snapshots_publish_batch(*, products: Iterable[Product], channels: Iterable[C
     for snapshot in to_create + to_update:
         snapshot.sequence = sequence
     ProductSnapshot.objects.bulk_create(to_create)
-    ProductSnapshot.objects.bulk_update(
-        to_update,
-        ["product", "payload", "version", "deleted", "published_at", "updated_at", "sequence"],
-    )
+    _snapshots_update(to_update, ["product", "payload", "version", "deleted", "published_at",
+                                  "updated_at", "sequence"])
     _gtins_index(payloads={
         (snapshot.channel_id, snapshot.style_code): snapshot.payload
         for group in changed.values() for snapshot in group
@@ -215,9 +212,34 @@ def snapshots_publish_batch(*, products: Iterable[Product], channels: Iterable[C
     return [s for group in changed.values() for s in group]
 
 
+def _snapshots_update(snapshots: list[ProductSnapshot], names: list[str]) -> None:
+    """Write `names` of `snapshots` by id in one executemany: measured several times faster
+    than ``bulk_update``'s CASE per column over a batch's thousands of rows."""
+    if not snapshots:
+        return
+    connection = connections[router.db_for_write(ProductSnapshot)]
+    quote, meta = connection.ops.quote_name, ProductSnapshot._meta
+    fields = [meta.get_field(name) for name in names]
+    sql = (f"UPDATE {quote(meta.db_table)} SET "
+           f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    rows = [[f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]
+            for s in snapshots]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+# What a payload says of its publication, not of the product.
+_PUBLICATION_KEYS = ("version", "published_at")
+
+
 def _unchanged(snapshot: ProductSnapshot, payload: dict) -> bool:
-    """Whether `payload` is what the snapshot stores, compared as the database keeps JSON."""
-    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder)) == snapshot.payload
+    """Whether `payload` shows what the snapshot stores, compared as the database keeps JSON,
+    its version and publication date aside."""
+    fresh = orjson.loads(orjson.dumps(payload, default=DjangoJSONEncoder().default))
+    stored = snapshot.payload
+    return (fresh.keys() == stored.keys()
+            and all(fresh[k] == stored[k] for k in fresh if k not in _PUBLICATION_KEYS))
 
 
 def snapshot_sequence_next() -> int:
@@ -284,9 +306,7 @@ def snapshots_tombstone_batch(*, products: Iterable[Product],
         snapshot.updated_at = now
         snapshot.sequence = sequence
         by_channel.setdefault(snapshot.channel_id, (snapshot.channel, []))[1].append(snapshot)
-    ProductSnapshot.objects.bulk_update(
-        snapshots, ["deleted", "payload", "version", "updated_at", "sequence"]
-    )
+    _snapshots_update(snapshots, ["deleted", "payload", "version", "updated_at", "sequence"])
     _gtins_index(payloads=dict.fromkeys((s.channel_id, s.style_code) for s in snapshots))
     for channel, group in by_channel.values():
         snapshots_changed.send(sender=ProductSnapshot, channel=channel, snapshots=group,
