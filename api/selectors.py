@@ -106,6 +106,22 @@ def snapshot_get(*, channel: Channel, locale: str, style_code: str) -> FeedRow |
     return FeedRow(*row) if row else None
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotHead:
+    id: int
+    sequence: int
+    updated_at: datetime
+
+
+def snapshot_head(*, channel: Channel, locale: str, style_code: str) -> SnapshotHead | None:
+    """Where a live snapshot stands, without its payload: enough to answer a conditional
+    request with a 304 (one query on the snapshot's unique index)."""
+    row = (ProductSnapshot.objects.filter(channel=channel, locale=locale, style_code=style_code,
+                                          deleted=False)
+           .values_list("id", "sequence", "updated_at").first())
+    return SnapshotHead(*row) if row else None
+
+
 def snapshot_for_gtin(*, channel: Channel, locale: str, gtin: str) -> FeedRow | None:
     """The live snapshot listing this GTIN, from the published barcode index, in one query.
 

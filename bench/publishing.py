@@ -1,29 +1,37 @@
-"""Publishing: building and writing snapshots for the three demo channels in every locale.
+"""Publishing: building and writing snapshots for the three demo channels in every locale,
+in batches as approval does, beside the one-product-at-a-time path.
 
-    .venv/bin/python bench/publishing.py                  # 1,000 products
-    .venv/bin/python bench/publishing.py --products 5000 --rebuild
+    .venv/bin/python bench/publishing.py                          # 1,000 products, SQLite
+    .venv/bin/python bench/publishing.py --products 2000 --rebuild
+    .venv/bin/python bench/publishing.py --postgres               # on a PostgreSQL it starts
 
-The catalog goes into a throwaway SQLite database (``bench/out/publishing.sqlite3``), built
-once and reused (``--rebuild`` starts over): ``load_demo``'s catalog without its photo and
-workflow steps, so that rendition generation (the media benchmark's subject) is not measured.
+The SQLite catalog goes into a throwaway database (``bench/out/publishing.sqlite3``), built
+once and reused (``--rebuild`` starts over); ``--postgres`` starts its own server
+(``BENCH_PG_PORT``) and builds the catalog there each time. The catalog is ``load_demo``'s
+without its photo and workflow steps, so that rendition generation (the media benchmark's
+subject) is not measured.
 
-Measured:
-- payload building alone (``product_for_publishing`` + ``snapshot_payload`` for 3 channels x
-  their locales, 11 payloads per product): products per second and queries per product;
-- ``snapshots_publish`` (payloads, snapshot rows written, ``snapshots_changed`` sent), one
-  transaction per product as approval does: products per second and queries per product;
-- republishing the same products (rows updated, versions bumped);
-- peak resident memory of the process.
+Measured, each as products per second by the clock and per CPU second of this process (on
+PostgreSQL the server's CPU is not in it), with queries per product:
+- payload building alone (``products_for_publishing`` per batch of ``PUBLISH_BATCH`` +
+  ``snapshot_payload`` for 3 channels x their locales, 11 payloads per product);
+- ``snapshots_publish_batch``, one transaction per batch (insert);
+- the same products published again unchanged (every payload compared, nothing written);
+- again after every product changed (rows updated, versions bumped);
+- ``snapshots_publish`` one product per transaction (a batch of one), on a sample, as the
+  limit the batches are compared with in the same run;
+- the machine's load average before and after, and peak resident memory.
 """
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import time
 
-from benchsupport import OUT, QueryCounter, setup_django
+from benchsupport import OUT, QueryCounter, peak_rss_mb, postgres_started, setup_django_url
 
 DB = OUT / "publishing.sqlite3"
+TARGET = 200  # products/s, without renditions
 
 
 def build(products: int) -> None:
@@ -33,66 +41,104 @@ def build(products: int) -> None:
     call_command("load_demo", products=products, no_admin=True, catalog_only=True)
 
 
-def measure() -> None:
-    from django.db import connection, transaction
+def timed(counter, function):
+    from django.db import connection
+
+    with connection.execute_wrapper(counter):
+        clock, cpu = time.perf_counter(), time.process_time()
+        function()
+        return time.perf_counter() - clock, time.process_time() - cpu, counter.reset()
+
+
+def measure(label: str, sample: int) -> list[tuple]:
+    from django.db import transaction
     from django.utils import timezone
 
     from catalog.models import Channel, Product, ProductSnapshot
     from catalog.services.publishing import (
-        product_for_publishing,
+        PUBLISH_BATCH,
+        products_for_publishing,
         snapshot_payload,
         snapshots_publish,
+        snapshots_publish_batch,
     )
 
     channels = list(Channel.objects.order_by("code"))
     ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    batches = [ids[i:i + PUBLISH_BATCH] for i in range(0, len(ids), PUBLISH_BATCH)]
     payloads = sum(len(c.locales) for c in channels)
-    print(f"{len(ids)} products x {len(channels)} channels = {payloads} payloads per product")
-
+    print(f"{label}: {len(ids)} products x {len(channels)} channels = {payloads} payloads per "
+          f"product, batches of {PUBLISH_BATCH}; load average {os.getloadavg()[0]:.2f}")
     ProductSnapshot.objects.all().delete()
-    counter = QueryCounter()
-    now = timezone.now()
-    with connection.execute_wrapper(counter):
-        start = time.perf_counter()
-        for pk in ids:
-            full = product_for_publishing(pk, channels)
-            for channel in channels:
-                for locale in channel.locales:
-                    snapshot_payload(full, channel, locale, version=1, published_at=now)
-        build_s = time.perf_counter() - start
-    build_q = counter.reset()
-    print(f"build payloads: {len(ids) / build_s:,.0f} products/s, "
-          f"{build_q / len(ids):.1f} queries/product")
+    counter, now, rows = QueryCounter(), timezone.now(), []
 
-    for label in ("publish (insert)", "republish (update)"):
-        products = list(Product.objects.filter(pk__in=ids).order_by("pk"))
-        with connection.execute_wrapper(counter):
-            start = time.perf_counter()
-            for product in products:
-                with transaction.atomic():
-                    snapshots_publish(product=product, channels=channels)
-            elapsed = time.perf_counter() - start
-        queries = counter.reset()
-        print(f"{label}: {len(ids) / elapsed:,.0f} products/s "
-              f"({len(ids) * payloads / elapsed:,.0f} snapshots/s), "
-              f"{queries / len(ids):.1f} queries/product")
-    print(f"snapshots: {ProductSnapshot.objects.count()}")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    def build_payloads():
+        for batch in batches:
+            for full in products_for_publishing(batch, channels):
+                for channel in channels:
+                    for locale in channel.locales:
+                        snapshot_payload(full, channel, locale, version=1, published_at=now)
+
+    def publish_batches():
+        for batch in batches:
+            with transaction.atomic():
+                snapshots_publish_batch(products=Product.objects.filter(pk__in=batch),
+                                        channels=channels)
+
+    def publish_one_by_one():
+        for product in Product.objects.filter(pk__in=ids[:sample]).order_by("pk"):
+            with transaction.atomic():
+                snapshots_publish(product=product, channels=channels)
+
+    steps = [("build payloads", build_payloads, len(ids)),
+             ("snapshots_publish_batch (insert)", publish_batches, len(ids)),
+             ("again, unchanged (compared, nothing written)", publish_batches, len(ids))]
+    for name, function, count in steps:
+        rows.append((name, count, *timed(counter, function)))
+    Product.objects.update(rating_count=7)  # every payload changes: versions bumped
+    rows.append(("again, every product changed (update)", len(ids),
+                 *timed(counter, publish_batches)))
+    ProductSnapshot.objects.filter(product_id__in=ids[:sample]).delete()
+    rows.append((f"snapshots_publish, one product a transaction ({sample})", sample,
+                 *timed(counter, publish_one_by_one)))
+    print(f"snapshots: {ProductSnapshot.objects.count()}; load average "
+          f"{os.getloadavg()[0]:.2f}; peak RSS {peak_rss_mb():.0f} MB")
+    return rows
+
+
+def table(label: str, rows: list[tuple]) -> str:
+    limit = rows[-1][1] / rows[-1][2]  # one product a transaction, in the same run
+    lines = [f"{label}", "| step | products/s | per CPU second | queries/product | "
+             f"x one-by-one | x target ({TARGET}/s) |", "|---|---:|---:|---:|---:|---:|"]
+    for name, count, clock, cpu, queries in rows:
+        rate = count / clock
+        lines.append(f"| {name} | {rate:,.0f} | {count / cpu:,.0f} | {queries / count:.2f} | "
+                     f"{rate / limit:.1f} | {rate / TARGET:.2f} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--sample", type=int, default=100,
+                        help="products published one by one, for the comparison")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
+    if args.postgres:
+        with postgres_started() as url:
+            setup_django_url(url)
+            build(args.products)
+            print(table("PostgreSQL", measure("PostgreSQL", args.sample)))
+        return
     DB.parent.mkdir(parents=True, exist_ok=True)
     if args.rebuild and DB.exists():
         DB.unlink()
     fresh = not DB.exists()
-    setup_django(DB)
+    setup_django_url(f"sqlite:///{DB}")
     if fresh:
         build(args.products)
-    measure()
+    print(table("SQLite", measure("SQLite", args.sample)))
 
 
 if __name__ == "__main__":

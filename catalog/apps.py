@@ -10,4 +10,4 @@ class CatalogConfig(AppConfig):
 
         signals.connect()
         # Background job runners register themselves when their service module loads.
-        from catalog.services import imports  # noqa: F401
+        from catalog.services import bulk, imports  # noqa: F401

@@ -88,6 +88,11 @@ def _url_base() -> str | None:
     return None
 
 
+def media_url_base() -> str | None:
+    """:func:`_url_base`, for callers that resolve references with it and key caches on it."""
+    return _url_base()
+
+
 def media_references_resolver():
     """text → text: `media_references_resolve` with the settings read once, for a page of
     payloads."""

@@ -6,7 +6,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date, urlencode
+from django.utils.http import http_date, parse_etags, urlencode
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import conditional_page
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -34,9 +34,14 @@ from api.selectors import (
     snapshot_feed,
     snapshot_for_gtin,
     snapshot_get,
+    snapshot_head,
 )
 from catalog.models.fields import gtin_normalize, validate_gtin
-from media.selectors import media_references_resolve, media_references_resolver
+from media.selectors import (
+    media_references_resolve,
+    media_references_resolver,
+    media_url_base,
+)
 
 from . import serializers as out
 
@@ -140,6 +145,25 @@ def snapshot_etag(row, body: str) -> str:
     served beside the snapshot changed) or a new media domain changes it, as an approval does."""
     digest = hashlib.sha256(f"{row.sequence}\n{body}".encode()).hexdigest()
     return f'"{digest[:40]}"'
+
+
+def snapshot_detail_etag(row, base: str | None, body: str | None = None) -> str | None:
+    """Strong, from what a product's answer is made of: the snapshot (its id: channel, style
+    and locale), its feed position (an approval or a touch moves it) and the media URL base
+    its references are served against, so that a conditional request is answered without
+    reading the payload. None where media URLs are signed one by one (no common base): the
+    ETag must then come from the `body` as served."""
+    if base is None:
+        return snapshot_etag(row, body) if body is not None else None
+    digest = hashlib.sha256(f"{row.id}\n{row.sequence}\n{base}".encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def if_none_match_has(request, etag: str) -> bool:
+    """Whether If-None-Match names `etag` (weak comparison, as for GET: a gzipped answer's
+    ETag comes back marked weak)."""
+    sent = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in sent or etag.removeprefix("W/") in {e.removeprefix("W/") for e in sent}
 
 
 def served(payload: str) -> str:
@@ -259,8 +283,9 @@ class ProductDetailApi(ChannelApi):
     @extend_schema(
         operation_id="products_retrieve",
         summary="One published product",
-        description="A strong ETag is made from the body; send it back in If-None-Match to "
-        "get 304 while the product, its live data and its media URLs are unchanged. With "
+        description="A strong ETag is made from the snapshot, its feed position and the "
+        "media URL base; send it back in If-None-Match to get 304 while the product, its live "
+        "data and its media URLs are unchanged. With "
         "`Accept: application/ld+json`: the product as a schema.org `ProductGroup`, its "
         "variants (colour and size) under `hasVariant`.",
         parameters=[
@@ -281,22 +306,33 @@ class ProductDetailApi(ChannelApi):
         },
     )
     def get(self, request, channel, style_code):
+        json_ld = request.accepted_renderer.format == JSONLDRenderer.format
+        base = media_url_base()
+        if not json_ld and base is not None and "If-None-Match" in request.headers:
+            head = snapshot_head(channel=self.channel, locale=self.locale, style_code=style_code)
+            if head is not None:
+                etag = snapshot_detail_etag(head, base)
+                if if_none_match_has(request, etag):  # unchanged: the payload is not read
+                    response = Response(status=304, headers={
+                        "ETag": etag, "Last-Modified": http_date(head.updated_at.timestamp())})
+                    patch_vary_headers(response, ["Accept"])
+                    return response
         row = snapshot_get(channel=self.channel, locale=self.locale, style_code=style_code)
         if row is None:
             raise NotFound(
                 f"No published product “{style_code[:40]}” on {self.channel.code}.",
                 code="product_not_found",
             )
-        body = served(row.raw_payload)
+        body = media_references_resolve(row.raw_payload, base=base)
         headers = {"Last-Modified": http_date(row.updated_at.timestamp())}
-        if request.accepted_renderer.format == JSONLDRenderer.format:
+        if json_ld:
             document = product_group(
                 orjson.loads(body), url=request.build_absolute_uri(request.path),
                 rating=product_rating_get(style_code=row.style_code),
             )
             response = Response(document, headers=headers)  # ETag from the document
         else:
-            headers["ETag"] = snapshot_etag(row, body)
+            headers["ETag"] = snapshot_detail_etag(row, base, body)
             response = Response(orjson.Fragment(body), headers=headers)
         patch_vary_headers(response, ["Accept"])
         return response

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
 
+from catalog.admin.bulk import ProductBulkAdminMixin
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import (
     BoundedInlineMixin,
@@ -227,6 +228,7 @@ class ProductAdmin(
     EditorialEditorAdminMixin,
     ProductImportAdminMixin,
     ProductCompletenessAdminMixin,
+    ProductBulkAdminMixin,
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
     ProductHistoryAdminMixin,

@@ -1,10 +1,12 @@
 """Writes of products: one path for the admin, imports and commands."""
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from catalog.models import Colour, Product
+from catalog.models import Brand, Category, Colour, Product, ReturnsPolicy, Season
+from catalog.models.choices import CARE_GROUPS
 from catalog.services.content import assign, content_plan, content_plan_write, field_values
 from catalog.services.errors import ErrorCollector, full_clean
 from catalog.services.translations import translation_stamps_record, translation_texts_stored
@@ -125,3 +127,72 @@ def product_content_save(*, product: Product, fields: dict | None = None,
     return ProductContentSaved(
         product=product, colours=plan.colours.kept if plan.colours else [], changed=changed)
 
+
+
+# What a mass edit may set: the products' references (by id), care symbols, and the shipping
+# overrides (the whole list, as on the product page).
+MASS_EDIT_REFERENCES = {"season": Season, "category": Category, "brand": Brand,
+                        "returns_policy": ReturnsPolicy}
+MASS_EDIT_FIELDS = (*MASS_EDIT_REFERENCES, *CARE_GROUPS, "shipping")
+
+
+def products_mass_edit(*, user, product_ids: Iterable[int], fields: dict) -> list:
+    """Set `fields` on each product through :func:`product_content_save`, each in its own
+    savepoint: a product the product page would refuse (a category whose rules its sizes
+    break...) is left untouched and reported. An outcome per product, in the order given
+    (``catalog.services.workflow.ProductOutcome``); history says "Mass edit by <user>".
+
+    `fields`: names of `MASS_EDIT_FIELDS`; references by id (``None`` clears an optional
+    one), care symbols by code (``""`` clears), ``shipping`` as rows of the page's list.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    from catalog.services.errors import ContentError
+    from catalog.services.workflow import ProductOutcome
+
+    if not (user and user.has_perm("catalog.change_product")):
+        raise PermissionDenied("You do not have permission to edit products.")
+    unknown = sorted(set(fields) - set(MASS_EDIT_FIELDS))
+    if unknown:
+        raise ValidationError(f"A mass edit cannot set {', '.join(unknown)}; it sets "
+                              f"{', '.join(MASS_EDIT_FIELDS)}.", code="unknown_field")
+    values, problems = {}, []
+    for name, value in fields.items():
+        model = MASS_EDIT_REFERENCES.get(name)
+        if model is None:
+            if name != "shipping":
+                values[name] = value
+        elif value is not None and not model.objects.filter(pk=value).exists():
+            problems.append(f"There is no {model._meta.verbose_name} with id {value}.")
+        else:
+            values[f"{name}_id"] = value
+    ids = list(dict.fromkeys(product_ids))
+    products = Product.objects.in_bulk(ids)
+    reason = f"Mass edit by {user.get_username()}"
+    outcomes = []
+    for pk in ids:
+        product = products.get(pk)
+        if product is None:
+            outcomes.append(ProductOutcome(pk, "", False, ["This product no longer exists."],
+                                           "not_found"))
+            continue
+        if problems:
+            outcomes.append(ProductOutcome(pk, product.style_code, False, problems, "invalid"))
+            continue
+        product._change_reason = reason
+        try:
+            saved = product_content_save(product=product, fields=values,
+                                         shipping=fields.get("shipping"),
+                                         expected_version=product.version, user=user)
+        except ContentError as error:
+            outcomes.append(ProductOutcome(pk, product.style_code, False, [
+                message if path == NON_FIELD_ERRORS else f"{path}: {message}"
+                for path, messages in error.paths.items() for message in messages
+            ], "refused"))
+        except ValidationError as error:  # stale: saved by someone else meanwhile
+            outcomes.append(ProductOutcome(pk, product.style_code, False, error.messages,
+                                           "refused"))
+        else:
+            outcomes.append(ProductOutcome(pk, product.style_code, True,
+                                           [] if saved.changed else ["Already so: unchanged."]))
+    return outcomes

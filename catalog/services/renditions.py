@@ -56,20 +56,32 @@ def social_crop_specs(image: SocialImage, specs: Iterable[str]) -> list[str]:
 
 def product_rendition_needs(*, product, specs: Iterable[str],
                             social: bool = True) -> dict[int, tuple[Asset, list[str]]]:
-    """Per asset id, the asset and the canonical specs it needs for a product's channels.
+    """Per asset id, the asset and the canonical specs it needs for a product's channels
+    (read from the database; :func:`rendition_needs` says what they are)."""
+    video = _video(product)
+    wanted = specs_canonical(specs)
+    return rendition_needs(
+        assets=product_assets(product, video) if wanted else [],
+        social_images=(SocialImage.objects.filter(product=product).select_related("asset")
+                       if wanted and social else []),
+        video=video, specs=wanted)
 
-    ``specs`` (the channels' ``renditions``) apply to each photo of every colour and to the
-    video poster; with ``social``, each social-media image needs its crop in each output format
+
+def rendition_needs(*, assets: Iterable[Asset], social_images: Iterable[SocialImage],
+                    video: ProductVideo | None, specs: Iterable[str]
+                    ) -> dict[int, tuple[Asset, list[str]]]:
+    """Per asset id, the asset and the canonical specs it needs, from a product's media.
+
+    ``specs`` (the channels' ``renditions``) apply to each of ``assets`` (photos of every
+    colour, the video poster); each social-media image needs its crop in each output format
     they name. The video needs its copy without metadata (``VIDEO_CLEAN_SPEC``) whatever the
     specs.
     """
     wanted = specs_canonical(specs)
-    video = _video(product)
     needs = {}
     if wanted:
-        needs = {asset.pk: (asset, list(wanted)) for asset in product_assets(product, video)}
-    if wanted and social:
-        for image in SocialImage.objects.filter(product=product).select_related("asset"):
+        needs = {asset.pk: (asset, list(wanted)) for asset in assets}
+        for image in social_images:
             asset_specs = needs.setdefault(image.asset_id, (image.asset, []))[1]
             asset_specs += [s for s in social_crop_specs(image, wanted) if s not in asset_specs]
     if video:

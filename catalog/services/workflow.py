@@ -17,10 +17,26 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from catalog.models import Channel, Product, ProductSnapshot, ProductTransition
+from catalog.models import (
+    Channel,
+    Product,
+    ProductCompleteness,
+    ProductSnapshot,
+    ProductTransition,
+)
 
-from .publishing import published_channels, snapshots_publish, snapshots_tombstone
+from .publishing import (
+    PUBLISH_BATCH,
+    products_for_publishing,
+    published_channels,
+    renditions_missing_loaded,
+    snapshots_publish,
+    snapshots_publish_batch,
+    snapshots_tombstone,
+    snapshots_tombstone_batch,
+)
 from .renditions import RenditionsPending, renditions_queue_for_product
 
 Status = Product.Status
@@ -64,6 +80,7 @@ class ProductIncomplete(TransitionRefused):
             [f"{product.style_code} is incomplete for {item}" for item in incomplete],
             code="incomplete",
         )
+        self.code = "incomplete"  # a list of messages keeps no code of its own
 
 
 class RenditionsNotReady(TransitionRefused):
@@ -108,20 +125,36 @@ def _check_state(product: Product, action: str) -> None:
 
 def _record(*, product: Product, action: str, to_status: str, user, comment: str = "",
             channels: Iterable[Channel] = ()) -> ProductTransition:
-    from_status = product.status
-    codes = sorted(c.code for c in channels)
-    if to_status != from_status:
-        product.status = to_status
-        # History keeps who moved the product and why; the version is not bumped, so an
-        # editor with the page open keeps working on the same copy.
-        product._history_user = user
-        product._change_reason = f"{Action(action).label}" + (f" ({', '.join(codes)})" if codes else "")
-        product.save(update_fields=["status", "updated_at"])
-    return ProductTransition.objects.create(
-        product=product, action=action, from_status=from_status, to_status=to_status,
-        channels=codes, comment=comment, product_version=product.version, user=user,
-        created_at=timezone.now(),
-    )
+    return _record_batch(moves=[(product, to_status, channels)], action=action, user=user,
+                         comment=comment)[0]
+
+
+def _record_batch(*, moves: list[tuple[Product, str, Iterable[Channel]]], action: str, user,
+                  comment: str = "") -> list[ProductTransition]:
+    """Log each (product, new status, channels) as a transition, and in history each product
+    whose status changes, in bulk."""
+    now = timezone.now()
+    transitions, moved = [], []
+    for product, to_status, channels in moves:
+        from_status = product.status
+        codes = sorted(c.code for c in channels)
+        if to_status != from_status:
+            product.status = to_status
+            product.updated_at = now
+            # History keeps who moved the product and why; the version is not bumped, so an
+            # editor with the page open keeps working on the same copy.
+            product._history_user = user
+            product._change_reason = (f"{Action(action).label}"
+                                      + (f" ({', '.join(codes)})" if codes else ""))
+            moved.append(product)
+        transitions.append(ProductTransition(
+            product=product, action=action, from_status=from_status, to_status=to_status,
+            channels=codes, comment=comment, product_version=product.version, user=user,
+            created_at=now,
+        ))
+    if moved:
+        bulk_update_with_history(moved, Product, ["status", "updated_at"], default_user=user)
+    return ProductTransition.objects.bulk_create(transitions)
 
 
 def completeness_reasons(product: Product, channel: Channel) -> list[str]:
@@ -130,19 +163,38 @@ def completeness_reasons(product: Product, channel: Channel) -> list[str]:
     A check failing in every locale of the channel is listed once; one failing in some
     locales only names them.
     """
-    from catalog.services.completeness import completeness_for
+    return completeness_reasons_batch([product], [channel]).get((product.pk, channel.pk), [])
 
-    rows = completeness_for(product, channel)
-    locales_of: dict[str, list[str]] = {}
-    for row in rows:
-        for failure in row.failures:
-            locales_of.setdefault(str(failure["message"]), []).append(row.locale)
-    every = len(channel.locales)
-    return [
-        message if len(locales) >= every or len(rows) == 1 and every == 1
-        else f"{message} [{', '.join(locales)}]"
-        for message, locales in locales_of.items()
-    ]
+
+def completeness_reasons_batch(products: Iterable[Product], channels: Iterable[Channel]
+                               ) -> dict[tuple[int, int], list[str]]:
+    """:func:`completeness_reasons` of every product for every channel, computed fresh now in
+    a constant number of queries; only the incomplete (product id, channel id) are keys."""
+    from catalog.services.completeness import completeness_recompute
+
+    ids, channels = [p.pk for p in products], list(channels)
+    if not ids or not channels:
+        return {}
+    completeness_recompute(product_ids=ids, channels=channels)
+    rows_of: dict[tuple[int, int], list[ProductCompleteness]] = {}
+    for row in ProductCompleteness.objects.filter(
+        product_id__in=ids, channel__in=channels, complete=False
+    ).order_by("product_id", "channel_id", "locale"):
+        rows_of.setdefault((row.product_id, row.channel_id), []).append(row)
+    every_of = {c.pk: len(c.locales) for c in channels}
+    reasons = {}
+    for key, rows in rows_of.items():
+        locales_of: dict[str, list[str]] = {}
+        for row in rows:
+            for failure in row.failures:
+                locales_of.setdefault(str(failure["message"]), []).append(row.locale)
+        every = every_of[key[1]]
+        reasons[key] = [
+            message if len(locales) >= every or len(rows) == 1 and every == 1
+            else f"{message} [{', '.join(locales)}]"
+            for message, locales in locales_of.items()
+        ]
+    return {key: found for key, found in reasons.items() if found}
 
 
 def _channels(channels: Iterable[Channel] | None) -> list[Channel]:
@@ -236,9 +288,7 @@ def product_unpublish(*, product: Product, user, channels: Iterable[Channel] | N
         wanted = {c.pk for c in channels}
         live = [c for c in live if c.pk in wanted]
     if not live:
-        raise TransitionRefused(f"{product.style_code} is not published on "
-                                f"{'these channels' if channels is not None else 'any channel'}.",
-                                code="not_published")
+        raise _not_published(product, channels)
     snapshots_tombstone(product=product, channels=live)
     still_live = published_channels(product)
     to_status = product.status
@@ -246,6 +296,12 @@ def product_unpublish(*, product: Product, user, channels: Iterable[Channel] | N
         to_status = Status.DRAFT
     return _record(product=product, action=Action.UNPUBLISH, to_status=to_status, user=user,
                    comment=comment, channels=live)
+
+
+def _not_published(product: Product, channels) -> TransitionRefused:
+    return TransitionRefused(f"{product.style_code} is not published on "
+                             f"{'these channels' if channels is not None else 'any channel'}.",
+                             code="not_published")
 
 
 @transaction.atomic
@@ -289,3 +345,164 @@ SERVICES = {
 def product_transition(*, action: str, product: Product, user, **kwargs) -> ProductTransition:
     """Run the service of `action` (as the admin's bulk actions do)."""
     return SERVICES[action](product=product, user=user, **kwargs)
+
+
+# ------------------------------------------------------------------------ in batches
+@dataclass
+class ProductOutcome:
+    """What a batched transition did to one product: done, or refused and why."""
+
+    product_id: int
+    style_code: str
+    ok: bool
+    messages: list[str] = field(default_factory=list)
+    code: str = ""
+
+    def as_dict(self) -> dict:
+        return {"product_id": self.product_id, "style_code": self.style_code, "ok": self.ok,
+                "messages": self.messages, "code": self.code}
+
+
+def _outcome(product_id: int, style_code: str, error: ValidationError | None = None
+             ) -> ProductOutcome:
+    if error is None:
+        return ProductOutcome(product_id, style_code, True)
+    return ProductOutcome(product_id, style_code, False, list(error.messages),
+                          getattr(error, "code", None) or "refused")
+
+
+class _Batch:
+    """The products of a batched transition, locked in id order, with an outcome each.
+
+    Ids not found are refused at once; :meth:`open` lists those in a state `action` starts
+    from (the others are refused with the same message as the single-product service)."""
+
+    def __init__(self, product_ids: Iterable[int], action: str):
+        self.ids = list(dict.fromkeys(product_ids))
+        if len(self.ids) > PUBLISH_BATCH:
+            raise ValueError(f"At most {PUBLISH_BATCH} products a batch.")
+        self.action = action
+        self.products = Product.objects.select_for_update().order_by("pk").in_bulk(self.ids)
+        self.outcomes: dict[int, ProductOutcome] = {
+            pk: ProductOutcome(pk, "", False, ["This product no longer exists."], "not_found")
+            for pk in self.ids if pk not in self.products
+        }
+
+    def open(self) -> list[Product]:
+        found = []
+        for product in self.products.values():
+            try:
+                _check_state(product, self.action)
+            except TransitionRefused as refused:
+                self.refuse(product, refused)
+            else:
+                found.append(product)
+        return found
+
+    def refuse(self, product: Product, error: ValidationError) -> None:
+        self.outcomes[product.pk] = _outcome(product.pk, product.style_code, error)
+
+    def done(self, products: Iterable[Product]) -> None:
+        for product in products:
+            self.outcomes[product.pk] = _outcome(product.pk, product.style_code)
+
+    def results(self) -> list[ProductOutcome]:
+        return [self.outcomes[pk] for pk in self.ids]
+
+
+def products_submit(*, product_ids: Iterable[int], user, comment: str = ""
+                    ) -> list[ProductOutcome]:
+    """:func:`product_submit` for up to `PUBLISH_BATCH` products in one transaction; an
+    outcome per product, in the order given."""
+    _check_permission(user, Action.SUBMIT)
+    with transaction.atomic():
+        batch = _Batch(product_ids, Action.SUBMIT)
+        products = batch.open()
+        _record_batch(moves=[(p, Status.IN_REVIEW, ()) for p in products],
+                      action=Action.SUBMIT, user=user, comment=comment)
+        batch.done(products)
+    return batch.results()
+
+
+def products_approve(*, product_ids: Iterable[int], user,
+                     channels: Iterable[Channel] | None = None, comment: str = ""
+                     ) -> list[ProductOutcome]:
+    """:func:`product_approve` for up to `PUBLISH_BATCH` products in one transaction, their
+    snapshots written as one batch; an outcome per product, in the order given. Each product
+    is all or nothing, as alone: refused while incomplete for any of the channels, or while
+    renditions they need are being made (those are queued)."""
+    _check_permission(user, Action.APPROVE)
+    channels = _channels(channels)
+    if not channels:
+        raise TransitionRefused("There is no channel to publish to: create one first.",
+                                code="no_channel")
+    waiting = []
+    with transaction.atomic():
+        batch = _Batch(product_ids, Action.APPROVE)
+        products = batch.open()
+        reasons = completeness_reasons_batch(products, channels)
+        complete = []
+        for product in products:
+            incomplete = [ChannelIncomplete(channel, reasons[product.pk, channel.pk])
+                          for channel in channels if (product.pk, channel.pk) in reasons]
+            if incomplete:
+                batch.refuse(product, ProductIncomplete(product, incomplete))
+            else:
+                complete.append(product)
+        ready = []
+        for full in products_for_publishing([p.pk for p in complete], channels):
+            if missing := renditions_missing_loaded(full, channels):
+                batch.refuse(full, RenditionsNotReady(full, len(missing)))
+                waiting.append(full.pk)
+            else:
+                ready.append(full)
+        snapshots_publish_batch(products=ready, channels=channels)
+        approved = [batch.products[full.pk] for full in ready]
+        _record_batch(moves=[(p, Status.APPROVED, channels) for p in approved],
+                      action=Action.APPROVE, user=user, comment=comment)
+        batch.done(approved)
+    specs = [spec for c in channels for spec in c.renditions]
+    for product_id in waiting:
+        renditions_queue_for_product(product_id=product_id, specs=specs)
+    return batch.results()
+
+
+def products_unpublish(*, product_ids: Iterable[int], user,
+                       channels: Iterable[Channel] | None = None, comment: str = ""
+                       ) -> list[ProductOutcome]:
+    """:func:`product_unpublish` for up to `PUBLISH_BATCH` products in one transaction, their
+    tombstones written as one batch; an outcome per product, in the order given."""
+    _check_permission(user, Action.UNPUBLISH)
+    channels = None if channels is None else list(channels)
+    with transaction.atomic():
+        batch = _Batch(product_ids, Action.UNPUBLISH)
+        products = batch.open()
+        live_of: dict[str, set[int]] = {}
+        for style_code, channel_id in ProductSnapshot.objects.filter(
+            style_code__in=[p.style_code for p in products], deleted=False
+        ).values_list("style_code", "channel_id").distinct():
+            live_of.setdefault(style_code, set()).add(channel_id)
+        wanted = None if channels is None else {c.pk for c in channels}
+        by_id = Channel.objects.in_bulk({pk for ids in live_of.values() for pk in ids})
+        moves = []
+        for product in products:
+            live = live_of.get(product.style_code, set())
+            taken = live if wanted is None else live & wanted
+            if not taken:
+                batch.refuse(product, _not_published(product, channels))
+                continue
+            to_status = product.status
+            if not live - taken and product.status == Status.APPROVED:
+                to_status = Status.DRAFT
+            moves.append((product, to_status, [by_id[pk] for pk in taken]))
+        snapshots_tombstone_batch(products=[m[0] for m in moves], channels=channels)
+        _record_batch(moves=moves, action=Action.UNPUBLISH, user=user, comment=comment)
+        batch.done(m[0] for m in moves)
+    return batch.results()
+
+
+BATCH_SERVICES = {
+    Action.SUBMIT: products_submit,
+    Action.APPROVE: products_approve,
+    Action.UNPUBLISH: products_unpublish,
+}

@@ -146,22 +146,32 @@ def test_a_transition_from_the_wrong_state_says_why(client, complete_product, co
 
 
 def test_bulk_submit_and_approve_in_the_list(client, screens, merchandiser, content_manager,
-                                             django_assert_max_num_queries):
+                                             django_assert_max_num_queries,
+                                             django_capture_on_commit_callbacks):
     products = [make_complete_product(photos=1) for _ in range(3)]
     ids = [p.pk for p in products]
     client.force_login(merchandiser)
-    response = client.post(CHANGELIST, {"action": "workflow_submit", "_selected_action": ids})
-    assert response.status_code == 302
+    # Each bulk action asks for a confirmation, then runs as a job and opens its page.
+    page = client.post(CHANGELIST, {"action": "workflow_submit", "_selected_action": ids})
+    assert page.status_code == 200 and "<strong>3</strong> products" in page.content.decode()
+    assert set(Product.objects.values_list("status", flat=True)) == {"draft"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CHANGELIST, {"action": "workflow_submit", "_selected_action": ids,
+                                            "index": "0", "bulk_confirm": "1"})
+    assert response.status_code == 302 and "/bulk/" in response["Location"]
     assert set(Product.objects.values_list("status", flat=True)) == {"in_review"}
 
     client.force_login(content_manager)
     page = client.post(CHANGELIST, {"action": "workflow_approve", "_selected_action": ids})
     assert page.status_code == 200 and "Store screens" in page.content.decode()
-    response = client.post(CHANGELIST, {"action": "workflow_approve", "_selected_action": ids,
-                                        "workflow_confirm": "1", "channels": [screens.pk]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(CHANGELIST, {"action": "workflow_approve", "_selected_action": ids,
+                                            "index": "0", "bulk_confirm": "1",
+                                            "channels": [screens.pk]})
     assert response.status_code == 302
     assert set(Product.objects.values_list("status", flat=True)) == {"approved"}
     assert ProductSnapshot.objects.filter(deleted=False).count() == 6
+    assert "3 done, 0 refused." in client.get(response["Location"]).content.decode()
 
     # The list shows the status and filters by it, in as many queries for 3 rows as for 9
     # (each measured once the list's cover thumbnails exist).
