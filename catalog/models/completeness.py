@@ -44,6 +44,9 @@ class ProductCompleteness(models.Model):
             ),
         ]
         indexes = [
+            # The filter's EXISTS per product, answered from the index alone.
+            models.Index(fields=["product", "channel", "locale"], include=["complete"],
+                         name="completeness_exists_idx"),
             models.Index(fields=["channel", "locale", "complete"], name="completeness_filter_idx"),
         ]
 
