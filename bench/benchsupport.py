@@ -53,11 +53,12 @@ def peak_rss_mb() -> float:
 
 
 @contextmanager
-def postgres_started(port: int | None = None):
+def postgres_started(port: int | None = None, keep: Path | None = None):
     """A throwaway PostgreSQL server (initdb into a temporary folder, fsync off), as `.ci/run`
     starts it; yields its DATABASE_URL and stops it on exit. Run as root, the server runs as
     the postgres user. The port is `BENCH_PG_PORT` (default 25442), so that two benchmarks can
-    run side by side."""
+    run side by side. With `keep`, the server lives in that folder and is kept when stopped:
+    the next run starts it again with its data."""
     port = port or int(os.environ.get("BENCH_PG_PORT", "25442"))
     import glob
     import shutil
@@ -69,9 +70,11 @@ def postgres_started(port: int | None = None):
     if not bins:
         raise RuntimeError("No PostgreSQL server in /usr/lib/postgresql/*/bin.")
     pg = Path(bins[-1])
-    work = Path(tempfile.mkdtemp(prefix="pim-bench-pg."))
+    work = keep or Path(tempfile.mkdtemp(prefix="pim-bench-pg."))
     data = work / "data"
-    data.mkdir()
+    existing = (data / "PG_VERSION").exists()
+    work.mkdir(parents=True, exist_ok=True)
+    data.mkdir(exist_ok=True)
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(work, "postgres")
@@ -80,14 +83,17 @@ def postgres_started(port: int | None = None):
                "-c synchronous_commit=off -c full_page_writes=off")
     run = subprocess.run
     try:
-        run([*as_postgres, pg / "initdb", "-D", data, "-U", "pim", "--auth=trust"],
-            check=True, stdout=subprocess.DEVNULL)
+        if not existing:
+            run([*as_postgres, pg / "initdb", "-D", data, "-U", "pim", "--auth=trust"],
+                check=True, stdout=subprocess.DEVNULL)
         run([*as_postgres, pg / "pg_ctl", "-D", data, "-l", work / "pg.log", "-o", options, "-w",
              "start"], check=True, stdout=subprocess.DEVNULL)
-        run([*as_postgres, pg / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pim",
-             "pim"], check=True)
+        if not existing:
+            run([*as_postgres, pg / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pim",
+                 "pim"], check=True)
         yield f"postgres://pim@127.0.0.1:{port}/pim"
     finally:
         run([*as_postgres, pg / "pg_ctl", "-D", data, "-m", "fast", "stop"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)

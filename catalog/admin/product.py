@@ -1,9 +1,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
@@ -21,6 +19,7 @@ from catalog.admin.forms import (
 )
 from catalog.admin.history import ProductHistoryAdminMixin
 from catalog.admin.imports import ProductImportAdminMixin
+from catalog.admin.pagination import KeysFirstPaginator
 from catalog.admin.media import (
     ProductMediaAdminMixin,
     ProductPhotoInline,
@@ -205,24 +204,6 @@ class CategoryTreeFilter(admin.SimpleListFilter):
         return queryset.filter(category__path__startswith=node.path) if node else queryset.none()
 
 
-class KeysFirstPaginator(Paginator):
-    """A page's ids first, by an offset over the narrow ordered query, then only those rows
-    with their annotations (cover photo, completeness): a deep page costs what the first does,
-    instead of computing every skipped row."""
-
-    def page(self, number):
-        if not isinstance(self.object_list, QuerySet):  # e.g. the history page's list
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = self.object_list.order_by().filter(pk__in=ids).in_bulk()
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
-
-
 @admin.register(Product)
 class ProductAdmin(
     EditorialEditorAdminMixin,
@@ -247,6 +228,7 @@ class ProductAdmin(
                         "description in any language.")
     list_per_page = 50
     paginator = KeysFirstPaginator
+    show_full_result_count = False  # a second COUNT over the whole catalog
     readonly_fields = ("status", "version", "created_at", "updated_at")
     inlines = [ColourInline, CompositionInline, SizeChartInline, ShippingInline,
                ProductVideoInline, SocialImageInline]
@@ -269,6 +251,10 @@ class ProductAdmin(
         ("Customer ratings", {"fields": (("rating_average", "rating_count"),)}),
         ("Record", {"fields": ("version", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
+                              number=request.GET.get(PAGE_VAR))
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

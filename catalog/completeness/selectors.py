@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 
-from catalog.models import Channel, Product, ProductCompleteness
+from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
 
 from .engine import locale_of
 
@@ -92,15 +92,16 @@ def products_completeness_filter(queryset: QuerySet[Product], *, channel_code: s
                                  complete: bool) -> QuerySet[Product]:
     """Products (in)complete for a channel in a locale, or in any locale (``*``).
 
-    Complete for any locale means complete in all of them; incomplete, in at least one.
+    Complete for any locale means complete in all of them; incomplete, in at least one. An
+    EXISTS per product, which the completeness rows' unique (product, channel, locale) index
+    answers, so that a list's first page stops at its first 50 matches.
     """
-    rows = ProductCompleteness.objects.filter(channel__code=channel_code)
+    rows = ProductCompleteness.objects.filter(product=OuterRef("pk"), channel__code=channel_code)
     if locale != ANY_LOCALE:
         rows = rows.filter(locale=locale)
     if complete:
-        has_rows = queryset.filter(pk__in=rows.values("product_id"))
-        return has_rows.exclude(pk__in=rows.filter(complete=False).values("product_id"))
-    return queryset.filter(pk__in=rows.filter(complete=False).values("product_id"))
+        return queryset.filter(Exists(rows)).exclude(Exists(rows.filter(complete=False)))
+    return queryset.filter(Exists(rows.filter(complete=False)))
 
 
 @dataclass
@@ -119,20 +120,21 @@ class DashboardCell:
 
 
 def completeness_dashboard() -> dict:
-    """Counts by channel and locale, and by category and channel; a handful of queries."""
+    """Counts by channel and locale, and by category and channel, from the tally: a handful
+    of queries over a few hundred rows, whatever the catalog's size."""
     channels = list(Channel.objects.order_by("code"))
+    tally = CompletenessTally.objects.order_by()
     by_locale: dict[tuple[int, str], DashboardCell] = {}
-    for row in ProductCompleteness.objects.order_by().values("channel_id", "locale").annotate(
-        done=Count("pk", filter=Q(complete=True)), todo=Count("pk", filter=Q(complete=False)),
-        average=Avg("score"),
+    for row in tally.exclude(locale=CompletenessTally.ALL_LOCALES).values("channel_id", "locale").annotate(
+        done=Sum("complete"), todo=Sum("incomplete"), scores=Sum("score_sum"),
     ):
+        total = row["done"] + row["todo"]
         by_locale[(row["channel_id"], row["locale"])] = DashboardCell(
-            row["done"], row["todo"], round(row["average"] or 0, 1))
+            row["done"], row["todo"], round(row["scores"] / total, 1) if total else 0)
     incomplete = defaultdict(int)
-    for row in ProductCompleteness.objects.filter(complete=False).order_by().values(
-        "product__category_id", "channel_id"
-    ).annotate(n=Count("product_id", distinct=True)):
-        incomplete[(row["product__category_id"], row["channel_id"])] = row["n"]
+    for category_id, channel_id, count in tally.filter(locale=CompletenessTally.ALL_LOCALES, incomplete__gt=0) \
+            .values_list("category_id", "channel_id", "incomplete"):
+        incomplete[(category_id, channel_id)] = count
     products_in = dict(Product.objects.order_by().values("category_id").annotate(n=Count("pk"))
                        .values_list("category_id", "n"))
     return {

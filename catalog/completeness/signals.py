@@ -3,7 +3,7 @@
 Each receiver only names the products (or the rule scope) to recompute; the recompute runs
 once per transaction, after it commits (see ``completeness_schedule``).
 """
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from catalog.models import (
     Category,
@@ -19,7 +19,11 @@ from catalog.models import (
     SocialImage,
     Variant,
 )
-from catalog.services.completeness import completeness_schedule, completeness_schedule_scope
+from catalog.services.completeness import (
+    completeness_schedule,
+    completeness_schedule_scope,
+    completeness_tally_forget,
+)
 from catalog.services.renditions import renditions_queue_for_channel
 
 
@@ -31,6 +35,11 @@ def _product_changed(sender, instance, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= _WORKFLOW_FIELDS:
         return
     completeness_schedule(product_ids=[instance.pk])
+
+
+def _product_deleted(sender, instance, **kwargs):
+    # Its completeness rows go with it (cascade): their counts leave the tally first.
+    completeness_tally_forget(product_ids=[instance.pk])
 
 
 def _product_part_changed(sender, instance, **kwargs):
@@ -76,6 +85,7 @@ def _category_changed(sender, instance, created=False, **kwargs):
 
 def connect() -> None:
     post_save.connect(_product_changed, sender=Product, dispatch_uid="completeness_product")
+    pre_delete.connect(_product_deleted, sender=Product, dispatch_uid="completeness_tally")
     for model in (Colour, SizeChartRow, CompositionLine, ProductVideo, SocialImage):
         for signal in (post_save, post_delete):
             signal.connect(_product_part_changed, sender=model,

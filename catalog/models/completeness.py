@@ -14,6 +14,12 @@ class ProductCompleteness(models.Model):
     channel = models.ForeignKey(
         "catalog.Channel", on_delete=models.CASCADE, related_name="completeness"
     )
+    # The product's category when the row was written, so that the tally can move a
+    # product's counts when it changes category.
+    category = models.ForeignKey(
+        "catalog.Category", on_delete=models.SET_NULL, null=True, blank=True, db_index=False,
+        related_name="+",
+    )
     locale = models.CharField(max_length=10)
     score = models.PositiveSmallIntegerField(help_text="Share of required checks that pass, in %.")
     passed = models.PositiveSmallIntegerField()
@@ -38,6 +44,9 @@ class ProductCompleteness(models.Model):
             ),
         ]
         indexes = [
+            # The filter's EXISTS per product, answered from the index alone.
+            models.Index(fields=["product", "channel", "locale"], include=["complete"],
+                         name="completeness_exists_idx"),
             models.Index(fields=["channel", "locale", "complete"], name="completeness_filter_idx"),
         ]
 
@@ -47,3 +56,34 @@ class ProductCompleteness(models.Model):
     @property
     def failure_codes(self) -> list[str]:
         return [f["code"] for f in self.failures]
+
+
+class CompletenessTally(models.Model):
+    """How many products of a category are complete and incomplete for a channel in a locale,
+    or in all of its locales (``locale = "*"``: complete in every one, incomplete in any), and
+    the sum of their scores (the worst locale's for ``*``).
+
+    Derived from :class:`ProductCompleteness` for the dashboard: the completeness engine
+    applies its changes as deltas in the same transaction; ``recompute_completeness``
+    rebuilds it.
+    """
+
+    ALL_LOCALES = "*"
+
+    category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey("catalog.Channel", on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(max_length=10)
+    complete = models.IntegerField(default=0)
+    incomplete = models.IntegerField(default=0)
+    score_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "completeness tally"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "channel", "locale"],
+                                    name="completeness_tally_unique"),
+        ]
+
+    def __str__(self):
+        return (f"{self.category_id} @ {self.channel_id}/{self.locale}: "
+                f"{self.complete} complete, {self.incomplete} incomplete")

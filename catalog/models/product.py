@@ -109,6 +109,9 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["style_code"]
+        # The list's page of ids by an index-only scan in its default order, at any depth.
+        indexes = [models.Index(fields=["style_code"], include=["id"],
+                                name="product_list_order_idx")]
         # Workflow transitions (DOMAIN section 6); roles are groups holding these.
         permissions = [
             ("submit_product", "Can submit products for review"),

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.completeness.engine import CompletenessContext, evaluate, load_facts
-from catalog.models import Channel, Product, ProductCompleteness
+from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
 
 BATCH_SIZE = 500
 # Below this many products a change is recomputed right after the commit, in the request;
@@ -42,13 +42,96 @@ class RecomputeSummary:
             self.incomplete[key] = self.incomplete.get(key, 0) + count
 
 
-def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int]) -> None:
+# A tally key: (category id, channel id, locale or ALL_LOCALES); its delta: [complete,
+# incomplete, score sum].
+ALL_LOCALES = CompletenessTally.ALL_LOCALES
+TallyDeltas = dict[tuple[int, int, str], list[int]]
+
+
+def _tally_count(deltas: TallyDeltas, rows: list[tuple], sign: int) -> None:
+    """Count a product's rows ``(category id, channel id, locale, complete, score)`` into
+    ``deltas``: each row for its locale, and per channel once for all its locales."""
+    channels: dict[tuple[int, int], tuple[bool, int]] = {}
+    for category_id, channel_id, locale, complete, score in rows:
+        if category_id is None:
+            continue
+        delta = deltas.setdefault((category_id, channel_id, locale), [0, 0, 0])
+        delta[0 if complete else 1] += sign
+        delta[2] += sign * score
+        both, worst = channels.get((category_id, channel_id), (True, 100))
+        channels[(category_id, channel_id)] = (both and complete, min(worst, score))
+    for (category_id, channel_id), (complete, worst) in channels.items():
+        delta = deltas.setdefault((category_id, channel_id, ALL_LOCALES), [0, 0, 0])
+        delta[0 if complete else 1] += sign
+        delta[2] += sign * worst
+
+
+def _tally_apply(deltas: TallyDeltas) -> None:
+    """Add the deltas to the tally, one upsert per cell, in key order (two transactions
+    touching the same cells lock them in the same order)."""
+    changed = [(*key, *delta) for key, delta in sorted(deltas.items()) if any(delta)]
+    if not changed:
+        return
+    meta = CompletenessTally._meta
+    table = connection.ops.quote_name(meta.db_table)
+    column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    keys = [column["category"], column["channel"], column["locale"]]
+    counts = [column["complete"], column["incomplete"], column["score_sum"]]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(keys + counts)}) VALUES ({', '.join(['%s'] * 6)}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+            + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts),
+            changed,
+        )
+
+
+def completeness_tally_forget(*, product_ids: list[int]) -> None:
+    """Take these products' rows out of the tally (they are about to be deleted)."""
+    deltas: TallyDeltas = {}
+    rows: dict[int, list[tuple]] = {}
+    for product_id, *row in ProductCompleteness.objects.filter(
+        product_id__in=product_ids
+    ).values_list("product_id", "category_id", "channel_id", "locale", "complete", "score"):
+        rows.setdefault(product_id, []).append(tuple(row))
+    for product_rows in rows.values():
+        _tally_count(deltas, product_rows, -1)
+    _tally_apply(deltas)
+
+
+def completeness_tally_rebuild(using_connection=None, *, tally=CompletenessTally,
+                               completeness=ProductCompleteness) -> None:
+    """The tally counted afresh from the completeness rows, in two statements. (The models
+    can be a migration's.)"""
+    db = using_connection or connection
+    quote = db.ops.quote_name
+    t, c = quote(tally._meta.db_table), quote(completeness._meta.db_table)
+    complete = "CASE WHEN complete THEN 1 ELSE 0 END"
+    with db.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {t}")
+        cursor.execute(
+            f"INSERT INTO {t} (category_id, channel_id, locale, complete, incomplete, score_sum) "
+            f"SELECT category_id, channel_id, locale, SUM({complete}), SUM(1 - {complete}), "
+            f"SUM(score) FROM {c} WHERE category_id IS NOT NULL "
+            "GROUP BY category_id, channel_id, locale")
+        cursor.execute(
+            f"INSERT INTO {t} (category_id, channel_id, locale, complete, incomplete, score_sum) "
+            "SELECT category_id, channel_id, %s, SUM(CASE WHEN todo = 0 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN todo = 0 THEN 0 ELSE 1 END), SUM(worst) FROM ("
+            f"  SELECT category_id, channel_id, SUM(1 - {complete}) AS todo, MIN(score) AS worst"
+            f"  FROM {c} WHERE category_id IS NOT NULL"
+            "  GROUP BY product_id, channel_id, category_id) per_product "
+            "GROUP BY category_id, channel_id", [ALL_LOCALES])
+
+
+def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
+           tally: TallyDeltas) -> None:
     """Plain multi-row statements: a full recompute writes hundreds of thousands of rows."""
     meta = ProductCompleteness._meta
     table = connection.ops.quote_name(meta.db_table)
     column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
-    inserted = ["product", "channel", "locale", *_FIELDS, "updated_at"]
-    updated = [*_FIELDS, "updated_at"]
+    inserted = ["product", "channel", "locale", "category", *_FIELDS, "updated_at"]
+    updated = ["category", *_FIELDS, "updated_at"]
     with transaction.atomic(), connection.cursor() as cursor:
         if to_create:
             cursor.executemany(
@@ -62,6 +145,7 @@ def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int])
             )
         if to_delete:
             ProductCompleteness.objects.filter(pk__in=to_delete).delete()
+        _tally_apply(tally)
 
 
 def _recompute_batch(product_ids: list[int], context: CompletenessContext) -> RecomputeSummary:
@@ -69,33 +153,46 @@ def _recompute_batch(product_ids: list[int], context: CompletenessContext) -> Re
     facts = load_facts(product_ids, context)
     channel_ids = [c.id for c in context.channels]
     codes = {c.id: c.code for c in context.channels}
-    existing = {
-        (product_id, channel_id, locale): (pk, values)
-        for pk, product_id, channel_id, locale, *values in ProductCompleteness.objects.filter(
+    existing: dict[int, dict[tuple[int, str], tuple]] = {}
+    for pk, product_id, channel_id, locale, category_id, *values in (
+        ProductCompleteness.objects.filter(
             product_id__in=[f.id for f in facts], channel_id__in=channel_ids
-        ).values_list("pk", "product_id", "channel_id", "locale", *_FIELDS)
-    }
+        ).values_list("pk", "product_id", "channel_id", "locale", "category_id", *_FIELDS)
+    ):
+        existing.setdefault(product_id, {})[(channel_id, locale)] = (pk, category_id, values)
     failures_field = ProductCompleteness._meta.get_field("failures")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    to_create, to_update = [], []
+    to_create, to_update, to_delete = [], [], []
+    tally: TallyDeltas = {}
     for product in facts:
+        rows = existing.pop(product.id, {})
+        old, new = [], []
         for (channel_id, locale), result in evaluate(product, context).items():
             if not result.complete:
                 key = (codes[channel_id], locale)
                 summary.incomplete[key] = summary.incomplete.get(key, 0) + 1
+            new.append((product.category_id, channel_id, locale, result.complete, result.score))
             values = [result.score, result.passed, result.total, result.complete, result.failures]
-            row = existing.pop((product.id, channel_id, locale), None)
-            if row is not None and row[1] == values:
-                summary.rows_unchanged += 1
-                continue
+            row = rows.pop((channel_id, locale), None)
+            if row is not None:
+                old.append((row[1], channel_id, locale, row[2][3], row[2][0]))
+                if row[1:] == (product.category_id, values):
+                    summary.rows_unchanged += 1
+                    continue
             values[-1] = failures_field.get_db_prep_save(result.failures, connection)
             if row is None:
-                to_create.append((product.id, channel_id, locale, *values, now))
+                to_create.append((product.id, channel_id, locale, product.category_id, *values,
+                                  now))
             else:
-                to_update.append((*values, now, row[0]))
-    # Left over: locales a channel no longer publishes in.
-    to_delete = [pk for pk, _ in existing.values()]
-    _write(to_create, to_update, to_delete)
+                to_update.append((product.category_id, *values, now, row[0]))
+        # Left over: locales a channel no longer publishes in.
+        for (channel_id, locale), (pk, category_id, values) in rows.items():
+            old.append((category_id, channel_id, locale, values[3], values[0]))
+            to_delete.append(pk)
+        if old != new:
+            _tally_count(tally, old, -1)
+            _tally_count(tally, new, +1)
+    _write(to_create, to_update, to_delete, tally)
     summary.products = len(facts)
     summary.rows_created, summary.rows_updated = len(to_create), len(to_update)
     summary.rows_deleted = len(to_delete)

@@ -56,13 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args, products, no_admin, catalog_only=False, **options):
         if products < 0:
             raise CommandError(f"--products must be zero or more, not {products}.")
-        with transaction.atomic():
-            profiles = self.load_profiles()
-            policies = self.load_policies()
-            brands = self.load_brands(policies)
-            seasons = self.load_seasons()
-            leaves = self.load_taxonomy(profiles, policies)
-            self.load_channels()
+        brands, seasons, leaves = self.load_reference()
         created = self.load_products(products, brands, seasons, leaves)
         self.stdout.write(
             f"Demo catalog: {Product.objects.count()} products ({created} new) in "
@@ -82,6 +76,18 @@ class Command(BaseCommand):
         return [load_demo_photos, load_demo_workflow, load_demo_completeness, load_demo_stores]
 
     # Reference data -------------------------------------------------------------------
+    def load_reference(self):
+        """Profiles, policies, brands, seasons, the taxonomy and channels (idempotent); the
+        brands, seasons and leaves products are made from."""
+        with transaction.atomic():
+            profiles = self.load_profiles()
+            policies = self.load_policies()
+            brands = self.load_brands(policies)
+            seasons = self.load_seasons()
+            leaves = self.load_taxonomy(profiles, policies)
+            self.load_channels()
+        return brands, seasons, leaves
+
     def load_profiles(self):
         profiles = {}
         for name, fields in demo.PROFILES.items():
@@ -190,7 +196,48 @@ class Command(BaseCommand):
         return f"{dept[0]}{leaf.slug[:1].upper()}-{25 + i % 2}-{i:05d}"
 
     def create_batch(self, batch, brands, seasons, leaves):
-        products, plans = [], []
+        rows = CatalogRows(brands, seasons, leaves)
+        products = bulk_create_with_history(rows.products(batch), Product, batch_size=BATCH)
+        colours, charts, lines = rows.children(products)
+        Colour.objects.bulk_create(colours)
+        SizeChartRow.objects.bulk_create(charts)
+        CompositionLine.objects.bulk_create(lines)
+        Variant.objects.bulk_create(rows.variants(colours))
+
+    def reset_admin(self):
+        """A fresh password, printed, for the admin and the demo's role users."""
+        password = secrets.token_urlsafe(9)
+        users = get_user_model().objects
+        user, _ = users.get_or_create(username="admin", defaults={"email": "admin@example.com"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        roles = list(users.filter(username__in=DEMO_ROLE_USERS).order_by("username"))
+        for role_user in roles:
+            role_user.set_password(password)
+        users.bulk_update(roles, ["password"])
+        self.stdout.write(self.style.SUCCESS(
+            f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+        ))
+        if roles:
+            self.stdout.write(
+                f"Same password for the role users: {', '.join(u.username for u in roles)}."
+            )
+
+
+class CatalogRows:
+    """The demo catalog's rows for products numbered i, as unsaved instances: products, then
+    the colours, size charts and composition lines of saved products, then the variants of
+    saved colours. Product i is the same whoever writes the rows (bulk_create here, COPY in
+    the scale benchmark)."""
+
+    def __init__(self, brands, seasons, leaves):
+        self.brands, self.seasons, self.leaves = brands, seasons, leaves
+        self.plans = {}  # style code -> what the product's children are made from
+
+    def products(self, batch):
+        brands, seasons, leaves = self.brands, self.seasons, self.leaves
+        products = []
         for i, style_code in batch:
             rng = random.Random(i)
             leaf, dept, size_set = leaves[i % len(leaves)]
@@ -222,56 +269,41 @@ class Command(BaseCommand):
                     setattr(product, f"fit_description_{loc}", demo.FIT_COPY[fit][n])
                     setattr(product, f"size_advice_{loc}", demo.ADVICE_COPY[n])
             products.append(product)
-            plans.append((i, rng, material, size_set, translated))
+            self.plans[style_code] = (i, rng, material, size_set, translated)
+        return products
 
-        products = bulk_create_with_history(products, Product, batch_size=BATCH)
+    def children(self, products):
+        """Colours, size chart rows and composition lines of `products` (saved)."""
         colours, charts, lines = [], [], []
-        for product, (i, rng, material, size_set, translated) in zip(products, plans):
+        for product in products:
+            i, rng, material, size_set, translated = self.plans[product.style_code]
             for position, c in enumerate(rng.sample(demo.COLOURS, rng.randint(1, 3))):
                 colour = Colour(product=product, code=c[0], position=position, name_en=c[1])
                 for n, loc in enumerate(LOCALES[1:], start=2):
                     if loc in translated:
                         setattr(colour, f"name_{loc}", c[n])
-                colours.append((colour, i, size_set))
+                colours.append(colour)
             for position, (label, eu, it, fr, uk, us, jp, measures) in enumerate(
                 demo.SIZE_SETS[size_set]
             ):
                 charts.append(SizeChartRow(product=product, position=position, size_label=label,
                                            eu=eu, it=it, fr=fr, uk=uk, us=us, jp=jp, **measures))
             lines += composition(product, material[0], rng)
-        Colour.objects.bulk_create([c for c, _, _ in colours])
-        SizeChartRow.objects.bulk_create(charts)
-        CompositionLine.objects.bulk_create(lines)
+        return colours, charts, lines
+
+    def variants(self, colours):
+        """The variants of `colours` (saved): one per size of the product's size set."""
         variants = []
-        for colour_index, (colour, i, size_set) in enumerate(colours):
+        for colour in colours:
+            i, _, _, size_set, _ = self.plans[colour.product.style_code]
             for size_index, size in enumerate(demo.SIZE_SETS[size_set]):
                 label = size[0]
                 variants.append(Variant(
                     colour=colour, size_label=label,
                     sku=f"{colour.product.style_code}-{colour.code}-{label.replace(' ', '')}",
-                    gtin=demo_gtin(i * 100 + colours_of(colour, colours) * 10 + size_index),
+                    gtin=demo_gtin(i * 100 + colour.position * 10 + size_index),
                 ))
-        Variant.objects.bulk_create(variants)
-
-    def reset_admin(self):
-        """A fresh password, printed, for the admin and the demo's role users."""
-        password = secrets.token_urlsafe(9)
-        users = get_user_model().objects
-        user, _ = users.get_or_create(username="admin", defaults={"email": "admin@example.com"})
-        user.is_staff = user.is_superuser = True
-        user.set_password(password)
-        user.save()
-        roles = list(users.filter(username__in=DEMO_ROLE_USERS).order_by("username"))
-        for role_user in roles:
-            role_user.set_password(password)
-        users.bulk_update(roles, ["password"])
-        self.stdout.write(self.style.SUCCESS(
-            f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
-        ))
-        if roles:
-            self.stdout.write(
-                f"Same password for the role users: {', '.join(u.username for u in roles)}."
-            )
+        return variants
 
 
 def load_demo_completeness(command) -> None:
@@ -285,11 +317,6 @@ def load_demo_completeness(command) -> None:
 
 
 SIZE_MODEL = {"women": "S", "men": "M", "kids": "116"}
-
-
-def colours_of(colour, colours):
-    """The colour's position within its product (0-2), for distinct GTINs."""
-    return colour.position
 
 
 def composition(product, fibre, rng):

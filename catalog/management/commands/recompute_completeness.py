@@ -1,9 +1,14 @@
-"""Recompute completeness for the whole catalog, after a rule change or to repair it."""
+"""Recompute completeness for the whole catalog, after a rule change or to repair it; the
+dashboard's tally is counted afresh after it."""
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog.models import Channel, Product
-from catalog.services.completeness import BATCH_SIZE, completeness_recompute
+from catalog.services.completeness import (
+    BATCH_SIZE,
+    completeness_recompute,
+    completeness_tally_rebuild,
+)
 
 
 class Command(BaseCommand):
@@ -33,6 +38,7 @@ class Command(BaseCommand):
                   disable=no_progress) as bar:
             summary = completeness_recompute(channels=selected, batch_size=batch_size,
                                              progress=bar.update)
+        completeness_tally_rebuild()
         self.stdout.write(
             f"Recomputed {summary.products} products for {', '.join(c.code for c in selected)}: "
             f"{summary.rows_created} rows created, {summary.rows_updated} changed, "
