@@ -97,8 +97,10 @@ def _queries(client, term):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes exist on PostgreSQL only")
 @pytest.mark.parametrize("term, indexes", [
-    ("WD-24", ["product_style_code_prefix"]),
-    ("ct-navy", ["product_style_code_prefix"]),
+    # A style code's prefix is served by its pattern index or, where the collation allows, by the
+    # list order's covering index on the same column: either is an index answer.
+    ("WD-24", ["product_style_code_prefix|product_list_order_idx"]),
+    ("ct-navy", ["product_style_code_prefix|product_list_order_idx"]),
     ("wool", [f"product_{field}_trgm" for field in ("name_en", "name_fr", "description_en")]),
     ("robe linen", ["product_name_fr_trgm", "product_description_zh_hans_trgm"]),
 ], ids=str)
@@ -112,7 +114,7 @@ def test_every_search_can_be_answered_from_indexes_on_postgresql(catalog, term, 
             cursor.execute("SET enable_seqscan = on")
     assert "Seq Scan" not in plan, plan
     for index in indexes:
-        assert index in plan, plan
+        assert any(name in plan for name in index.split("|")), plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes exist on PostgreSQL only")
