@@ -30,6 +30,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from catalog.models import Colour, Product, TranslationStamp, Variant
+from catalog.models.fields import gtin_normalize
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
 from .completeness import completeness_schedule
@@ -75,22 +76,28 @@ class _BatchLookups(CatalogLookups):
             for colour in save.colours or []:
                 for variant in colour.get("variants") or []:
                     skus.add(variant.get("sku") or "")
-                    gtins.add(variant.get("gtin") or "")
+                    gtins.add(gtin_normalize(variant.get("gtin") or ""))
         skus.discard("")
         gtins.discard("")
-        self.stored = list(Variant.objects.filter(Q(sku__in=skus) | Q(gtin__in=gtins))
-                           .values_list("pk", "sku", "gtin")) if skus or gtins else []
+        self.stored: dict[str, list[tuple[int, str, str]]] = {}  # SKU or GTIN -> variants
+        if skus or gtins:
+            for row in Variant.objects.filter(Q(sku__in=skus) | Q(gtin__in=gtins)).values_list(
+                    "pk", "sku", "gtin"):
+                self.stored.setdefault(row[1], []).append(row)
+                self.stored.setdefault(row[2], []).append(row)
         self.claimed: dict[str, int] = {}  # SKU or GTIN -> index of the save holding it
         self.current = -1
         self.required: dict[int | None, bool] = {}
 
     def variants_taken(self, *, skus, gtins, mine):
-        skus, gtins = set(skus), set(gtins)
-        taken = [(sku, gtin) for pk, sku, gtin in self.stored
-                 if pk not in mine and (sku in skus or gtin in gtins)]
-        taken += [(value, value) for value, owner in self.claimed.items()
-                  if owner != self.current and (value in skus or value in gtins)]
-        return taken
+        taken = set()
+        for value in {*skus, *gtins}:
+            taken.update((sku, gtin) for pk, sku, gtin in self.stored.get(value, ())
+                         if pk not in mine)
+            owner = self.claimed.get(value)
+            if owner is not None and owner != self.current:
+                taken.add((value, value))
+        return list(taken)
 
     def claim(self, plan: ContentPlan) -> None:
         for rows in plan.variants.values():

@@ -143,6 +143,18 @@ def test_a_gtin_given_by_an_earlier_style_of_the_batch_is_refused_on_the_later_o
     assert Variant.objects.filter(gtin="0" + taken).get().sku == "WD-25-0000-BLK-S"
 
 
+def test_a_gtin_or_sku_stored_on_another_product_is_refused(refs):
+    run(styles_file(1))
+    data = styles_file(3, {2: {"gtins": (factories.valid_gtin(10_001), factories.valid_gtin(9))}})
+    data += csv_bytes(style_rows(3), header=FULL).split(b"\n", 1)[1].replace(
+        b"WD-25-0003-BLK-S", b"WD-25-0000-BLK-S")
+    report = run(data)
+    assert (report.created, report.unchanged, report.refused) == (1, 1, 2)
+    assert sorted(problems(report)) == [
+        (6, "gtin", "A variant with this GTIN already exists."),
+        (8, "sku", "A variant with this SKU already exists.")]
+
+
 def test_a_failed_batch_write_falls_back_to_style_by_style(refs, one_by_one):
     one_by_one()
     data = styles_file(3, {1: {"composition": "shell: 95% flax"}})
