@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import.py --products 2000                 # SQLite and PostgreSQL
     .venv/bin/python bench/import.py --products 100000 --db postgres --formats csv
+    .venv/bin/python bench/import.py --products 2000 --db sqlite --profile import,dry_run
 
 The catalog is ``load_demo --products N --catalog-only`` (100,000 styles is about 930,000
 variants). For each database (a throwaway SQLite file in ``bench/out/import/``, and a
@@ -167,7 +168,20 @@ def changed_copy(source: Path, target: Path) -> int:
     return changed
 
 
-def worker(step: str, url: str, fmt_: str, products: int) -> dict:
+def worker(step: str, url: str, fmt_: str, products: int, profile: bool = False) -> dict:
+    if not profile:
+        return _worker(step, url, fmt_, products)
+    from pyinstrument import Profiler
+
+    with Profiler() as profiler:
+        result = _worker(step, url, fmt_, products)
+    path = HERE / f"profile-{result['db']}-{step}-{fmt_}-{products}.txt"
+    path.write_text(profiler.output_text(unicode=True, show_all=False, color=False))
+    result["profile"] = str(path.relative_to(ROOT))
+    return result
+
+
+def _worker(step: str, url: str, fmt_: str, products: int) -> dict:
     setup_django_url(url)
     from django.core.management import call_command
     from django.db import connection
@@ -210,10 +224,14 @@ def worker(step: str, url: str, fmt_: str, products: int) -> dict:
 
 
 # -------------------------------------------------------------------------- the driver
+PROFILED: set[str] = set()
+
+
 def step(name: str, url: str, fmt_: str, products: int) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--worker", name, "--url", url, "--format", fmt_,
-         "--products", str(products)], check=True, capture_output=True, text=True, cwd=ROOT)
+         "--products", str(products), *(["--profile", name] if name in PROFILED else [])],
+        check=True, capture_output=True, text=True, cwd=ROOT)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     print(json.dumps(result), flush=True)
     return result
@@ -257,10 +275,15 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--url")
     parser.add_argument("--format", default="csv")
+    parser.add_argument("--profile", default="",
+                        help="steps to profile with pyinstrument (import,dry_run...): the "
+                             "text profile of each goes to bench/out/import/")
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.url, args.format, args.products)))
+        print(json.dumps(worker(args.worker, args.url, args.format, args.products,
+                                profile=args.profile == args.worker)))
         return
+    PROFILED.update(filter(None, args.profile.split(",")))
     HERE.mkdir(parents=True, exist_ok=True)
     formats = args.formats.split(",")
     results = []

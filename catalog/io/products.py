@@ -8,6 +8,7 @@ parsed and written here; whether a value is allowed is for the services to say.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -98,7 +99,14 @@ def _column(name: str, level: str, field: str, base: str | None = None, locale=N
 
 
 def columns() -> list[Column]:
-    """Every column, in the order of an export."""
+    """Every column, in the order of an export (built once per set of locales: an import
+    asks for them for every style)."""
+    return list(_columns(tuple(locales()), settings.SOURCE_LANGUAGE,
+                         tuple(settings.LANGUAGES)))
+
+
+@functools.cache
+def _columns(locales_: tuple, source: str, languages: tuple) -> tuple[Column, ...]:
     cols = [_column("style_code", PRODUCT, "style_code"), _column("brand", PRODUCT, "brand"),
             _column("season", PRODUCT, "season"), _column("category", PRODUCT, "category")]
     for name in PRODUCT_TRANSLATED_FIELDS:
@@ -115,7 +123,7 @@ def columns() -> list[Column]:
                             base="colour_name", locale=loc))
     cols += [_column("sku", VARIANT, "sku"), _column("size", VARIANT, "size_label"),
              _column("gtin", VARIANT, "gtin")]
-    return cols
+    return tuple(cols)
 
 
 REQUIRED_COLUMNS = ("style_code", "sku")
@@ -168,6 +176,11 @@ def composition_format(lines) -> str:
     return "; ".join(f"{part}: {', '.join(items)}" for part, items in parts.items())
 
 
+@functools.cache
+def _care_codes(field: str) -> frozenset[str]:
+    return frozenset(CARE_GROUPS[field].values)
+
+
 def care_parse(text: str) -> dict:
     values = dict.fromkeys(CARE_GROUPS, "")
     for chunk in _entries(text):
@@ -178,7 +191,7 @@ def care_parse(text: str) -> dict:
                             f"{', '.join(CARE_KEYS)}.")
         if values[field]:
             raise CellError(f"Care group “{group}” is given twice: one symbol per group.")
-        if code not in CARE_GROUPS[field].values:
+        if code not in _care_codes(field):
             raise CellError(f"Unknown {group} care code “{code}”: use one of "
                             f"{', '.join(CARE_GROUPS[field].values)}.")
         values[field] = code

@@ -13,6 +13,7 @@ keyed by the row's path (``"colours.1.variants.0.gtin"``), so one refusal lists 
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -81,6 +82,24 @@ def shipping_markets_check(*, countries_listed) -> None:
                 code="market_twice", params={"country": countries.name(code)}))
         seen.add(code)
     errors.raise_if_any()
+
+
+class CatalogLookups:
+    """What the checks of a product's rows ask of the rest of the catalog: by default one
+    query each. A batch of products (:mod:`catalog.services.content_batch`) answers from what
+    it loaded once for all of them; the rules asking are the same."""
+
+    def variants_taken(self, *, skus: list[str], gtins: list[str],
+                       mine: set[int]) -> list[tuple[str, str]]:
+        """(SKU, GTIN) of the variants, other than ``mine``, holding one of these values."""
+        return list(Variant.objects.filter(Q(sku__in=skus) | Q(gtin__in=gtins))
+                    .exclude(pk__in=mine).values_list("sku", "gtin"))
+
+    def size_chart_required(self, category) -> bool:
+        return size_chart_required(category=category)
+
+
+CATALOG = CatalogLookups()
 
 
 # ---------------------------------------------------------------------- matching the rows
@@ -201,8 +220,10 @@ class ContentPlan:
 
 def content_plan(*, product: Product, colours=None, composition=None, size_chart=None,
                  shipping=None, category_changed: bool = False,
-                 errors: ErrorCollector) -> ContentPlan:
-    """Match and check every list given (None: leave that list alone); errors go to `errors`."""
+                 errors: ErrorCollector, catalog: CatalogLookups = CATALOG) -> ContentPlan:
+    """Match and check every list given (None: leave that list alone); errors go to `errors`.
+    The product's stored rows are read through its relations, so a product loaded with them
+    prefetched costs no query here."""
     plan = ContentPlan()
     stored = product.pk is not None
     if composition is not None:
@@ -228,9 +249,9 @@ def content_plan(*, product: Product, colours=None, composition=None, size_chart
         with errors.under("shipping"):
             shipping_markets_check(countries_listed=[o.country for o in plan.shipping.kept])
     if colours is not None:
-        _plan_colours(plan, product, colours, errors)
+        _plan_colours(plan, product, colours, errors, catalog)
     if colours is not None or size_chart is not None or category_changed:
-        _check_sizes(plan, product, colours, errors)
+        _check_sizes(plan, product, errors, catalog)
     for rows in (plan.colours, plan.composition, plan.size_chart, plan.shipping,
                  *plan.variants.values()):
         if rows is not None:
@@ -238,7 +259,18 @@ def content_plan(*, product: Product, colours=None, composition=None, size_chart
     return plan
 
 
-def _plan_colours(plan: ContentPlan, product: Product, colours, errors: ErrorCollector) -> None:
+def _stored_variants(product: Product) -> list[Variant]:
+    """The product's variants as stored, apart from the instances its colours hold (the plan
+    changes its own copies)."""
+    if not product.pk:
+        return []
+    if "colours" in getattr(product, "_prefetched_objects_cache", {}):
+        return [copy.copy(v) for c in product.colours.all() for v in c.variants.all()]
+    return list(Variant.objects.filter(colour__product=product))
+
+
+def _plan_colours(plan: ContentPlan, product: Product, colours, errors: ErrorCollector,
+                  catalog: CatalogLookups) -> None:
     stored = list(product.colours.all()) if product.pk else []
     plan.names_before = {c.pk: translation_texts(c, ["name"]) for c in stored}
     plan.colours = _match(Colour, colours, stored, key=lambda o: o.code, path="colours",
@@ -246,7 +278,7 @@ def _plan_colours(plan: ContentPlan, product: Product, colours, errors: ErrorCol
     _unique(plan.colours, key=lambda o: o.code, path="colours", name="code",
             message=_constraint_message(Colour, "colour_code_unique_per_product"), errors=errors)
     # A variant is found by its SKU among all the product's variants: it may change colour.
-    stored_variants = list(Variant.objects.filter(colour__product=product)) if product.pk else []
+    stored_variants = _stored_variants(product)
     for index, row in enumerate(colours):
         if row.get("variants") is None:
             continue
@@ -266,10 +298,11 @@ def _plan_colours(plan: ContentPlan, product: Product, colours, errors: ErrorCol
     moved = {id(v) for rows in plan.variants.values() for v in rows.kept}
     for rows in plan.variants.values():
         rows.deleted = [v for v in rows.deleted if id(v) not in moved]
-    _check_sku_and_gtin(plan, errors)
+    _check_sku_and_gtin(plan, errors, catalog)
 
 
-def _check_sku_and_gtin(plan: ContentPlan, errors: ErrorCollector) -> None:
+def _check_sku_and_gtin(plan: ContentPlan, errors: ErrorCollector,
+                        catalog: CatalogLookups) -> None:
     """SKU and GTIN are unique across the catalog: in the rows given and against the rest."""
     given = [(join_path("colours", c, "variants", i), v)
              for c, rows in plan.variants.items() for i, v in enumerate(rows.kept)]
@@ -278,9 +311,8 @@ def _check_sku_and_gtin(plan: ContentPlan, errors: ErrorCollector) -> None:
     mine = {v.pk for _, v in given if v.pk} | {v.pk for rows in plan.variants.values()
                                                  for v in rows.deleted}
     taken_sku, taken_gtin = set(), set()
-    for sku, gtin in Variant.objects.filter(
-        Q(sku__in=[v.sku for _, v in given]) | Q(gtin__in=[v.gtin for _, v in given])
-    ).exclude(pk__in=mine).values_list("sku", "gtin"):
+    for sku, gtin in catalog.variants_taken(skus=[v.sku for _, v in given],
+                                            gtins=[v.gtin for _, v in given], mine=mine):
         taken_sku.add(sku)
         taken_gtin.add(gtin)
     for name, taken in (("sku", taken_sku), ("gtin", taken_gtin)):
@@ -292,17 +324,17 @@ def _check_sku_and_gtin(plan: ContentPlan, errors: ErrorCollector) -> None:
             taken.add(value)
 
 
-def _check_sizes(plan: ContentPlan, product: Product, colours, errors: ErrorCollector) -> None:
-    if not size_chart_required(category=product.category if product.category_id else None):
+def _check_sizes(plan: ContentPlan, product: Product, errors: ErrorCollector,
+                 catalog: CatalogLookups) -> None:
+    if not catalog.size_chart_required(product.category if product.category_id else None):
         return
     if plan.size_chart is not None:
         labels = [o.size_label for o in plan.size_chart.kept]
     else:
-        labels = list(product.size_chart_rows.values_list("size_label", flat=True)
-                      if product.pk else [])
+        labels = [o.size_label for o in product.size_chart_rows.all()] if product.pk else []
     untouched = []  # stored variants this write keeps as they are
     if plan.colours is None:
-        untouched = list(Variant.objects.filter(colour__product=product)) if product.pk else []
+        untouched = _stored_variants(product)
     else:
         for index, colour in enumerate(plan.colours.kept):
             if index in plan.variants:

@@ -28,6 +28,7 @@ from catalog.selectors import category_path_labels
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
 from .errors import ContentError
+from .content_batch import ContentBatch
 from .jobs import job_runner
 from .products import product_content_save
 
@@ -366,12 +367,36 @@ class _Importer:
         self.lookups = Lookups()
 
     def batch(self, styles: list[Style]) -> None:
+        """Check the styles together and write those clean and changed in one go
+        (:class:`ContentBatch`); if that write fails (a value taken meanwhile by another
+        write), the batch is rolled back and its styles saved one by one, so that the style at
+        fault is refused alone."""
         styles = [s for s in styles if s.rows]
         stored = {p.style_code: p for p in _export_queryset(
             Product.objects.filter(style_code__in=[s.code for s in styles]).values("pk"))}
+        content = ContentBatch(user=self.user, reason=self.reason)
+        pending = []
         for style in styles:
             self.report.styles += 1
-            _StyleImport(self, style, stored.get(style.code)).run()
+            one = _StyleImport(self, style, stored.get(style.code))
+            call = one.prepare()
+            if call is not None:
+                pending.append((one, content.add(refused=bool(one.problems), **call)))
+        if not pending:
+            return
+        content.check()
+        try:
+            with transaction.atomic():
+                content.write()
+        except DatabaseError:
+            fresh = {p.style_code: p for p in _export_queryset(
+                Product.objects.filter(style_code__in=[o.style.code for o, _ in pending])
+                .values("pk"))}
+            for one, _ in pending:
+                _StyleImport(self, one.style, fresh.get(one.style.code)).run()
+            return
+        for one, save in pending:
+            one.finish(save.error, save.changed)
 
 
 class _StyleImport:
@@ -495,32 +520,47 @@ class _StyleImport:
         return True
 
     # ---- the service call
-    def run(self) -> None:
+    def prepare(self) -> dict | None:
+        """The arguments of the product's save, or None when the rows change nothing (every
+        filled cell says what is stored: nothing to check, no query)."""
         self.read()
         if not self.problems and self.unchanged():
             self.report.unchanged += 1
-            return
-        fields, lists, cells = self.arguments()
-        colours, places = self.colour_rows()
+            return None
+        fields, lists, self.cells = self.arguments()
+        colours, self.places = self.colour_rows()
         product = self.stored or Product(style_code=self.style.code)
         product._change_reason = self.importer.reason
-        saved = None
+        return {"product": product, "fields": fields, "colours": colours,
+                "expected_version": self.stored.version if self.stored else None, **lists}
+
+    def run(self) -> None:
+        """The style alone, through ``product_content_save``."""
+        call = self.prepare()
+        if call is None:
+            return
+        error, changed = None, False
         try:
             with transaction.atomic():
-                saved = product_content_save(
-                    product=product, fields=fields, colours=colours,
-                    expected_version=self.stored.version if self.stored else None,
-                    user=self.importer.user, **lists)
+                changed = product_content_save(user=self.importer.user, **call).changed
                 if self.problems:
                     raise _Refused
-        except ContentError as error:
-            self.locate(error, cells, places)
-        except ValidationError as error:  # the product was saved by someone since the batch
-            self.problem(self.style.rows[0], "style_code", self.style.code, " ".join(
-                error.messages) + " Import the file again to apply its rows.")
         except _Refused:
             pass
-        except DatabaseError as error:  # a concurrent write took a unique value meanwhile
+        except ValidationError as error_:  # a ContentError, or saved by someone meanwhile
+            error = error_
+        except DatabaseError as error_:  # a concurrent write took a unique value meanwhile
+            error = error_
+        self.finish(error, changed)
+
+    def finish(self, error: Exception | None, changed: bool) -> None:
+        """The outcome of the save in the report: its errors at their rows and columns."""
+        if isinstance(error, ContentError):
+            self.locate(error, self.cells, self.places)
+        elif isinstance(error, ValidationError):  # the product was saved by someone since
+            self.problem(self.style.rows[0], "style_code", self.style.code, " ".join(
+                error.messages) + " Import the file again to apply its rows.")
+        elif isinstance(error, DatabaseError):
             self.problem(self.style.rows[0], "style_code", self.style.code,
                          f"The product could not be saved ({error.__class__.__name__}); it "
                          "was left as it was. Import the file again.")
@@ -528,7 +568,7 @@ class _StyleImport:
             self.report.refused += 1
             for p in self.problems:
                 self.report.add(p.row, p.column, p.value, p.message)
-        elif saved is not None and saved.changed:
+        elif changed:
             if self.stored is None:
                 self.report.created += 1
             else:

@@ -7,7 +7,15 @@ from django.db import transaction
 
 from catalog.models import Brand, Category, Colour, Product, ReturnsPolicy, Season
 from catalog.models.choices import CARE_GROUPS
-from catalog.services.content import assign, content_plan, content_plan_write, field_values
+from catalog.services.content import (
+    CATALOG,
+    CatalogLookups,
+    ContentPlan,
+    assign,
+    content_plan,
+    content_plan_write,
+    field_values,
+)
 from catalog.services.errors import ErrorCollector, full_clean
 from catalog.services.translations import translation_stamps_record, translation_texts_stored
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
@@ -87,6 +95,55 @@ class ProductContentSaved:
     changed: bool  # False: everything given was as stored, nothing was written
 
 
+def _loaded_relations(product: Product) -> list[str]:
+    """Foreign keys of `product` set from an object loaded from the database: full_clean
+    would query again that it exists (a query per key and product), the object says so."""
+    names = []
+    for f in product._meta.concrete_fields:
+        if f.many_to_one and f.is_cached(product):
+            related = f.get_cached_value(product)
+            if (related is not None and not related._state.adding
+                    and related.pk == getattr(product, f.attname)):
+                names.append(f.name)
+    return names
+
+
+def product_content_check(*, product: Product, stored: Product | None,
+                          fields: dict | None = None, colours: list[dict] | None = None,
+                          composition: list[dict] | None = None,
+                          size_chart: list[dict] | None = None,
+                          shipping: list[dict] | None = None, errors: ErrorCollector,
+                          catalog: CatalogLookups = CATALOG,
+                          style_code_checked: bool = False) -> ContentPlan:
+    """The rules of :func:`product_content_save`, on objects in memory: `fields` set on
+    `product` and every list matched and checked (:func:`content_plan`); problems go to
+    `errors`. `stored`: the product as stored (None: a new one). `style_code_checked`: the
+    caller looked the style code up already (a batch, for all its products at once).
+    Shared by :func:`product_content_save` and :class:`~catalog.services.content_batch.ContentBatch`.
+    """
+    assign(product, fields or {}, errors, excluded=("status", "version"))
+    # The product's check constraints repeat its fields' validators (rating and model height
+    # ranges), which full_clean runs; Django would validate them again with a query each.
+    errors.full_clean(product, exclude=_loaded_relations(product),
+                      validate_unique=not style_code_checked, validate_constraints=False)
+    return content_plan(
+        product=product, colours=colours, composition=composition, size_chart=size_chart,
+        shipping=shipping, errors=errors, catalog=catalog,
+        category_changed=stored is not None and stored.category_id != product.category_id,
+    )
+
+
+_NOT_COMPARED = ("version", "updated_at", "created_at")
+
+
+def product_content_changed(*, stored: Product | None, product: Product,
+                            plan: ContentPlan) -> bool:
+    """False when everything given was as stored: nothing to write, no history, no recompute."""
+    return (stored is None or plan.changed
+            or field_values(stored, skip=_NOT_COMPARED) != field_values(product,
+                                                                         skip=_NOT_COMPARED))
+
+
 @transaction.atomic
 def product_content_save(*, product: Product, fields: dict | None = None,
                          colours: list[dict] | None = None,
@@ -102,31 +159,24 @@ def product_content_save(*, product: Product, fields: dict | None = None,
     list. An update must name the version it was edited from. Every problem of the product and
     its rows is refused together in one :class:`ContentError`, keyed by path; nothing is
     written then. A save that changes nothing writes nothing (no new version, no history).
+    Many products at once (an import): :class:`~catalog.services.content_batch.ContentBatch`,
+    by the same rules.
     """
     errors = ErrorCollector()
     stored = None
     if product.pk:
         product_version_check(product_id=product.pk, expected_version=expected_version)
         stored = Product.objects.get(pk=product.pk)
-    assign(product, fields or {}, errors, excluded=("status", "version"))
-    # The product's check constraints repeat its fields' validators (rating and model height
-    # ranges), which full_clean runs; Django would validate them again with a query each.
-    errors.full_clean(product, validate_constraints=False)
-    plan = content_plan(
-        product=product, colours=colours, composition=composition, size_chart=size_chart,
-        shipping=shipping, errors=errors,
-        category_changed=stored is not None and stored.category_id != product.category_id,
-    )
+    plan = product_content_check(
+        product=product, stored=stored, fields=fields, colours=colours,
+        composition=composition, size_chart=size_chart, shipping=shipping, errors=errors)
     errors.raise_if_any()
-    skip = ("version", "updated_at", "created_at")
-    changed = (stored is None or plan.changed
-               or field_values(stored, skip=skip) != field_values(product, skip=skip))
+    changed = product_content_changed(stored=stored, product=product, plan=plan)
     if changed:
         _product_write(product=product, expected_version=expected_version, user=user)
         content_plan_write(plan=plan, product=product, user=user)
     return ProductContentSaved(
         product=product, colours=plan.colours.kept if plan.colours else [], changed=changed)
-
 
 
 # What a mass edit may set: the products' references (by id), care symbols, and the shipping
