@@ -18,6 +18,7 @@ from catalog.admin.forms import (
     inline_rows,
     kept_forms,
 )
+from catalog.admin.grid import ProductGridAdminMixin
 from catalog.admin.history import ProductHistoryAdminMixin
 from catalog.admin.imports import ProductImportAdminMixin
 from catalog.admin.media import (
@@ -187,23 +188,6 @@ class ProductAdminForm(forms.ModelForm):
         return cleaned
 
 
-class CategoryTreeFilter(admin.SimpleListFilter):
-    """Any node of the tree: a department shows all its categories' products."""
-
-    title = "category"
-    parameter_name = "category"
-
-    def lookups(self, request, model_admin):
-        labels = category_path_labels()
-        return sorted(labels.items(), key=lambda item: item[1])
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        node = Category.objects.filter(pk=self.value()).first()
-        return queryset.filter(category__path__startswith=node.path) if node else queryset.none()
-
-
 class KeysFirstPaginator(Paginator):
     """A page's ids first, by an offset over the narrow ordered query, then only those rows
     with their annotations (cover photo, completeness): a deep page costs what the first does,
@@ -224,6 +208,7 @@ class KeysFirstPaginator(Paginator):
 
 @admin.register(Product)
 class ProductAdmin(
+    ProductGridAdminMixin,
     EditorialEditorAdminMixin,
     ProductImportAdminMixin,
     ProductCompletenessAdminMixin,
@@ -235,11 +220,6 @@ class ProductAdmin(
 ):
     form = ProductAdminForm
     change_form_template = "admin/catalog/product/workflow_change_form.html"
-    list_display = ("cover", "style_code", "name", "category", "brand", "season", "status",
-                    "updated_at")
-    list_display_links = ("cover", "style_code")
-    list_select_related = ("brand", "season", "category")
-    list_filter = (CategoryTreeFilter, "season", "brand", "status")
     search_fields = ("style_code",)  # shows the box; catalog.search does the searching
     search_help_text = ("Style code, SKU or GTIN (exact or its start), or words from a name or "
                         "description in any language.")
