@@ -128,7 +128,7 @@ def _channels(request) -> list[Channel]:
 
 
 def _day(moment) -> str:
-    return date_format(localtime(moment), "j M Y")
+    return date_format(localtime(moment), "j M y")
 
 
 def _band(score: int) -> str:
@@ -146,10 +146,13 @@ class ProductGridAdminMixin:
     change_list_template = "admin/catalog/product/change_list.html"
 
     def get_list_display(self, request):
-        channels = _channels(request)
-        return ["cover", "style", self._category_column(request), "brand_season",
-                "status_label", *(self._channel_column(channel, channels) for channel in channels),
-                "updated"]
+        # Made once per request: the admin compares columns by identity (sortable_by).
+        if not hasattr(request, "_grid_columns"):
+            channels = _channels(request)
+            request._grid_columns = [
+                "cover", "style", self._category_column(request), "brand_season", "status_label",
+                *(self._channel_column(channel, channels) for channel in channels), "updated"]
+        return request._grid_columns
 
     def get_queryset(self, request):
         products = super().get_queryset(request)
@@ -171,15 +174,15 @@ class ProductGridAdminMixin:
         @admin.display(description="category", ordering="category__path")
         def category(obj):
             *parents, leaf = labels.get(obj.category_id, obj.category.name).split(" > ")
-            return format_html('<span class="grid-muted">{}</span>{}',
-                               "".join(f"{parent} › " for parent in parents), leaf)
+            return format_html('<span class="grid-path grid-muted">{}</span>{}',
+                               " › ".join(parents), leaf)
 
         return category
 
     @admin.display(description="brand, season", ordering="brand__name")
     def brand_season(self, obj):
-        return format_html('{}<br><span class="grid-muted">{}</span>', obj.brand.name,
-                           obj.season.name)
+        return format_html('{}<br><span class="grid-muted" title="{}">{}</span>', obj.brand.name,
+                           obj.season.name, obj.season.code)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):

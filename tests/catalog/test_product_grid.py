@@ -55,7 +55,7 @@ def test_each_row_shows_thumbnail_style_status_and_per_channel_state(admin_clien
     edited, live, partial = catalog
     admin_client.get(URL)  # thumbnails are made on the first view
     html = admin_client.get(URL).content.decode()
-    today = timezone.localdate().strftime("%-d %b %Y")
+    today = timezone.localdate().strftime("%-d %b %y")
 
     row = row_of(html, live.style_code)
     assert re.search(r'<img src="[^"]+\.webp" alt="" loading="lazy"', row)
