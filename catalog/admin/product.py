@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
 
+from catalog.admin.care import CarePictogramAdminMixin
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import (
     BoundedInlineMixin,
@@ -209,6 +210,7 @@ class KeysFirstPaginator(Paginator):
 @admin.register(Product)
 class ProductAdmin(
     ProductGridAdminMixin,
+    CarePictogramAdminMixin,
     EditorialEditorAdminMixin,
     ProductImportAdminMixin,
     ProductCompletenessAdminMixin,

@@ -95,3 +95,24 @@ def test_the_grid_fits_filters_and_sorts(admin_page):
               for cell in admin_page.locator('td[class*="field-channel_webshop"]').all()]
     assert lowest == sorted(lowest) and lowest
     assert_no_horizontal_scroll(admin_page)
+
+
+def test_a_care_pictogram_clicked_or_chosen_by_keyboard_is_saved(admin_page):
+    product = factories.ProductFactory()
+    admin_page.goto(f"/admin/catalog/product/{product.pk}/change/")
+    washing = admin_page.locator("#id_care_washing")
+    washing.scroll_into_view_if_needed()
+    washing.get_by_role("radio", name="Wash at 30 °C", exact=True).check()
+    expect(washing.locator("label:has(input:checked) img")).to_have_attribute(
+        "alt", "Wash at 30 °C")
+    admin_page.screenshot(path=".test-screenshots/care-pictograms.png")
+    # By keyboard: the ironing group's first pictogram, then the next with an arrow key.
+    ironing = admin_page.locator("#id_care_ironing")
+    ironing.get_by_role("radio", name="Iron at max 200 °C").focus()
+    admin_page.keyboard.press("Space")
+    admin_page.keyboard.press("ArrowRight")
+    expect(ironing.get_by_role("radio", name="Iron at max 150 °C")).to_be_checked()
+    admin_page.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_page.locator(".messagelist")).to_contain_text("changed successfully")
+    product.refresh_from_db()
+    assert (product.care_washing, product.care_ironing) == ("wash_30", "iron_150")
