@@ -1,6 +1,9 @@
 """Reads of the catalog that own their query shape."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.files.storage import default_storage
-from django.db.models import F, Func, OuterRef, QuerySet, Subquery
+from django.db.models import F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 
 from media import conf as media_settings
@@ -145,3 +148,51 @@ def products_with_cover(products: QuerySet) -> QuerySet:
 def cover_thumbnail_url(product) -> str | None:
     name = getattr(product, "cover_thumbnail", None)
     return default_storage.url(name) if name else None
+
+
+@dataclass
+class ChannelPublication:
+    """What a channel serves of a product: the live snapshot's version and date, and whether
+    the working copy changed after the approval that published it."""
+
+    version: int
+    published_at: datetime
+    edited_since_approval: bool
+
+
+def products_publication_prefetch() -> list[Prefetch]:
+    """The rows a product list needs for its publication column, one query each per page."""
+    from .models import ProductSnapshot, ProductTransition
+
+    live = (ProductSnapshot.objects.filter(deleted=False).order_by()
+            .only("product_id", "channel_id", "version", "published_at"))
+    approvals = (ProductTransition.objects.filter(action=ProductTransition.Action.APPROVE)
+                 .order_by("-created_at", "-id").only("product_id", "channels", "product_version"))
+    return [Prefetch("snapshots", queryset=live, to_attr="live_snapshots"),
+            Prefetch("transitions", queryset=approvals, to_attr="approvals")]
+
+
+def product_publication(product, channels) -> dict[int, ChannelPublication]:
+    """Per channel id where the product is live, from ``products_publication_prefetch``'s rows.
+
+    The version and date are the newest among the channel's locales. Edited since approval:
+    the product's version moved on from the one its latest approval for that channel saw."""
+    snapshots = getattr(product, "live_snapshots", None)
+    if snapshots is None:
+        snapshots = product.snapshots.filter(deleted=False)
+    approvals = getattr(product, "approvals", None)
+    if approvals is None:
+        approvals = product.transitions.filter(action="approve").order_by("-created_at", "-id")
+    code_of = {channel.pk: channel.code for channel in channels}
+    result: dict[int, ChannelPublication] = {}
+    for snapshot in snapshots:
+        if snapshot.channel_id not in code_of:
+            continue
+        approved = next((a.product_version for a in approvals
+                         if code_of[snapshot.channel_id] in a.channels), product.version)
+        shown = result.get(snapshot.channel_id)
+        if shown is None or (snapshot.version, snapshot.published_at) > (
+                shown.version, shown.published_at):
+            result[snapshot.channel_id] = ChannelPublication(
+                snapshot.version, snapshot.published_at, product.version > approved)
+    return result

@@ -1,9 +1,8 @@
-"""Completeness where people work: list badges and filter, the product page panel, the dashboard."""
+"""Completeness where people work: the list's filter, the product page panel, the dashboard."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -11,7 +10,6 @@ from django.utils.http import urlencode
 from catalog.completeness.engine import locale_of
 from catalog.completeness.selectors import (
     ANY_LOCALE,
-    completeness_badges,
     completeness_badges_prefetch,
     completeness_dashboard,
     completeness_panel,
@@ -33,8 +31,12 @@ class CompletenessFilter(admin.SimpleListFilter):
     parameter_name = "completeness"
 
     def lookups(self, request, model_admin):
+        return self.channel_choices(Channel.objects.order_by("code"))
+
+    @staticmethod
+    def channel_choices(channels) -> list[tuple[str, str]]:
         choices = []
-        for channel in Channel.objects.order_by("code"):
+        for channel in channels:
             for complete in (False, True):
                 state = "Complete" if complete else "Incomplete"
                 choices.append((filter_value(channel.code, ANY_LOCALE, complete),
@@ -61,21 +63,11 @@ class CompletenessFilter(admin.SimpleListFilter):
 
 
 class ProductCompletenessAdminMixin:
-    """For the product admin: badge column, filter, panel and translation confirmation."""
-
-    def get_list_display(self, request):
-        return [*super().get_list_display(request), "completeness_badges"]
-
-    def get_list_filter(self, request):
-        return [*super().get_list_filter(request), CompletenessFilter]
+    """For the product admin: the rows of the list's badges (shown by the grid), the panel
+    and translation confirmation."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(completeness_badges_prefetch())
-
-    @admin.display(description="completeness")
-    def completeness_badges(self, obj):
-        return render_to_string("admin/catalog/product/completeness_badges.html",
-                                {"badges": completeness_badges(obj)})
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

@@ -375,8 +375,8 @@ class ProductMediaAdminMixin:
     def cover(self, obj):
         url = cover_thumbnail_url(obj)
         if url:
-            return format_html('<img src="{}" alt="" style="max-height:60px;max-width:48px;'
-                               'object-fit:contain;background:#f4f4f4">', url)
+            return format_html('<img src="{}" alt="" loading="lazy" decoding="async" width="48" '
+                               'height="60" style="object-fit:contain;background:#f4f4f4">', url)
         if getattr(obj, "cover_asset_id", None):
             from media.tasks import renditions_generate_task
 

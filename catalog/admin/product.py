@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
 
 from catalog.admin.bulk import ProductBulkAdminMixin
+from catalog.admin.care import CarePictogramAdminMixin
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import (
     BoundedInlineMixin,
@@ -17,6 +18,7 @@ from catalog.admin.forms import (
     inline_rows,
     kept_forms,
 )
+from catalog.admin.grid import ProductGridAdminMixin
 from catalog.admin.history import ProductHistoryAdminMixin
 from catalog.admin.imports import ProductImportAdminMixin
 from catalog.admin.pagination import KeysFirstPaginator
@@ -187,25 +189,10 @@ class ProductAdminForm(forms.ModelForm):
         return cleaned
 
 
-class CategoryTreeFilter(admin.SimpleListFilter):
-    """Any node of the tree: a department shows all its categories' products."""
-
-    title = "category"
-    parameter_name = "category"
-
-    def lookups(self, request, model_admin):
-        labels = category_path_labels()
-        return sorted(labels.items(), key=lambda item: item[1])
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        node = Category.objects.filter(pk=self.value()).first()
-        return queryset.filter(category__path__startswith=node.path) if node else queryset.none()
-
-
 @admin.register(Product)
 class ProductAdmin(
+    ProductGridAdminMixin,
+    CarePictogramAdminMixin,
     EditorialEditorAdminMixin,
     ProductImportAdminMixin,
     ProductCompletenessAdminMixin,
@@ -218,11 +205,6 @@ class ProductAdmin(
 ):
     form = ProductAdminForm
     change_form_template = "admin/catalog/product/workflow_change_form.html"
-    list_display = ("cover", "style_code", "name", "category", "brand", "season", "status",
-                    "updated_at")
-    list_display_links = ("cover", "style_code")
-    list_select_related = ("brand", "season", "category")
-    list_filter = (CategoryTreeFilter, "season", "brand", "status")
     search_fields = ("style_code",)  # shows the box; catalog.search does the searching
     search_help_text = ("Style code, SKU or GTIN (exact or its start), or words from a name or "
                         "description in any language.")
@@ -263,7 +245,6 @@ class ProductAdmin(
         if ORDER_VAR not in request.GET:  # unless sorted by a column: codes, names, texts
             found = found.order_by("search_rank", *found.query.order_by)
         return found, False
-
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)

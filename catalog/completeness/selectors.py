@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
 
@@ -19,6 +19,14 @@ def completeness_badges_prefetch() -> Prefetch:
             .only("product_id", "locale", "score", "complete", "channel__code", "channel__name")
             .order_by("channel__code", "locale"))
     return Prefetch("completeness", queryset=rows, to_attr="completeness_rows")
+
+
+def completeness_lowest_subquery(channel_id: int) -> Subquery:
+    """OuterRef("pk")'s lowest locale score for a channel (None before it is computed): what
+    the product list sorts a channel's completeness by."""
+    rows = (ProductCompleteness.objects.filter(product=OuterRef("pk"), channel_id=channel_id)
+            .order_by("score").values("score")[:1])
+    return Subquery(rows)
 
 
 @dataclass

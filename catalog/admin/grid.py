@@ -1,0 +1,227 @@
+"""The product grid: the product list's columns and filters.
+
+One row per style: its cover thumbnail, code and name, where it sits, its workflow status and,
+per channel, the completeness of each locale and what the channel serves (the published
+version and date, and whether the product was edited since that approval). A channel's column
+sorts by its lowest locale score. Filters are drop-downs above the grid; categories, brands,
+seasons and statuses take several values, completeness one channel x locale x state.
+Every row's data comes with the page's own queries, however many rows it shows.
+"""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import F, Q
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from catalog.admin.completeness import CompletenessFilter
+from catalog.completeness.selectors import completeness_badges, completeness_lowest_subquery
+from catalog.models import Brand, Category, Channel, Product, Season
+from catalog.selectors import (
+    category_path_labels,
+    product_publication,
+    products_publication_prefetch,
+)
+
+LOWEST_SCORE = "completeness_lowest_%d"
+
+
+class MultiChoiceFilter(admin.SimpleListFilter):
+    """A drop-down of checkboxes: the products matching any of the values chosen.
+
+    Values come as repeated parameters (``?brand=1&brand=4``) or comma-separated; a value
+    that is not among the choices is left out, and the user told so.
+    """
+
+    template = "admin/catalog/product/grid_filter_multi.html"
+    field = None  # what the values are matched against, e.g. "brand_id"
+
+    def __init__(self, request, params, model, model_admin):
+        given = list(params.get(self.parameter_name, []))
+        super().__init__(request, params, model, model_admin)
+        known = {str(value) for value, _ in self.lookup_choices}
+        values = [v.strip() for item in given for v in item.split(",") if v.strip()]
+        if unknown := [v for v in values if v not in known]:
+            messages.warning(request, f"Unknown {self.title} left out of the filter: "
+                                      f"{', '.join(unknown)}.")
+        self.chosen = list(dict.fromkeys(v for v in values if v in known))
+        self.used_parameters.pop(self.parameter_name, None)
+        if self.chosen:
+            self.used_parameters[self.parameter_name] = self.chosen
+
+    def value(self):
+        return self.chosen
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {"value": str(value), "display": label, "selected": str(value) in self.chosen}
+
+    def queryset(self, request, queryset):
+        if not self.chosen:
+            return queryset
+        return queryset.filter(**{f"{self.field}__in": self.chosen})
+
+
+class CategoriesFilter(MultiChoiceFilter):
+    """Any nodes of the tree: a department brings all its categories' products."""
+
+    title = "category"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return sorted(_category_labels(request).items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        if not self.chosen:
+            return queryset
+        branches = Q()
+        for path in Category.objects.filter(pk__in=self.chosen).values_list("path", flat=True):
+            branches |= Q(category__path__startswith=path)
+        return queryset.filter(branches)
+
+
+class BrandsFilter(MultiChoiceFilter):
+    title = "brand"
+    parameter_name = "brand"
+    field = "brand_id"
+
+    def lookups(self, request, model_admin):
+        return Brand.objects.order_by("name").values_list("pk", "name")
+
+
+class SeasonsFilter(MultiChoiceFilter):
+    title = "season"
+    parameter_name = "season"
+    field = "season_id"
+
+    def lookups(self, request, model_admin):
+        return Season.objects.order_by("-code").values_list("pk", "name")
+
+
+class StatusesFilter(MultiChoiceFilter):
+    title = "status"
+    parameter_name = "status"
+    field = "status"
+
+    def lookups(self, request, model_admin):
+        return Product.Status.choices
+
+
+class CompletenessSelectFilter(CompletenessFilter):
+    template = "admin/catalog/product/grid_filter_select.html"
+
+    def lookups(self, request, model_admin):
+        return self.channel_choices(_channels(request))
+
+
+def _category_labels(request) -> dict[int, str]:
+    if not hasattr(request, "_grid_category_labels"):
+        request._grid_category_labels = category_path_labels()
+    return request._grid_category_labels
+
+
+def _channels(request) -> list[Channel]:
+    if not hasattr(request, "_grid_channels"):
+        request._grid_channels = list(Channel.objects.order_by("code"))
+    return request._grid_channels
+
+
+def _day(moment) -> str:
+    return date_format(localtime(moment), "j M y")
+
+
+def _band(score: int) -> str:
+    return "complete" if score == 100 else "near" if score >= 75 else "far"
+
+
+class ProductGridAdminMixin:
+    """For the product admin: the grid's columns, sorting and filters."""
+
+    list_display_links = ("cover", "style")
+    list_filter = (CategoriesFilter, BrandsFilter, SeasonsFilter, StatusesFilter,
+                   CompletenessSelectFilter)
+    list_select_related = ("brand", "season", "category")
+    show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/catalog/product/change_list.html"
+
+    def get_list_display(self, request):
+        # Made once per request: the admin compares columns by identity (sortable_by).
+        if not hasattr(request, "_grid_columns"):
+            channels = _channels(request)
+            request._grid_columns = [
+                "cover", "style", self._category_column(request), "brand_season", "status_label",
+                *(self._channel_column(channel, channels) for channel in channels), "updated"]
+        return request._grid_columns
+
+    def get_queryset(self, request):
+        products = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if not (match and match.url_name == "catalog_product_changelist"):
+            return products
+        lowest = {LOWEST_SCORE % channel.pk: completeness_lowest_subquery(channel.pk)
+                  for channel in _channels(request)}
+        return products.annotate(**lowest).prefetch_related(*products_publication_prefetch())
+
+    @admin.display(description="style", ordering="style_code")
+    def style(self, obj):
+        return format_html('<span class="grid-code">{}</span><span class="grid-name">{}</span>',
+                           obj.style_code, obj.name)
+
+    def _category_column(self, request):
+        labels = _category_labels(request)
+
+        @admin.display(description="category", ordering="category__path")
+        def category(obj):
+            *parents, leaf = labels.get(obj.category_id, obj.category.name).split(" > ")
+            return format_html('<span class="grid-path grid-muted">{}</span>{}',
+                               " › ".join(parents), leaf)
+
+        return category
+
+    @admin.display(description="brand, season", ordering="brand__name")
+    def brand_season(self, obj):
+        return format_html('{}<br><span class="grid-muted" title="{}">{}</span>', obj.brand.name,
+                           obj.season.name, obj.season.code)
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return format_html('<span class="grid-status grid-status-{}">{}</span>', obj.status,
+                           obj.get_status_display())
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return format_html('<time datetime="{}">{}</time>', obj.updated_at.isoformat(),
+                           _day(obj.updated_at))
+
+    def _channel_column(self, channel, channels):
+        def column(obj):
+            return self.channel_cell(obj, channel, channels)
+
+        column.__name__ = f"channel_{channel.code.replace('-', '_')}"
+        # Not computed yet counts as least complete, on every database.
+        lowest = F(LOWEST_SCORE % channel.pk).asc(nulls_first=True)
+        return admin.display(description=channel.code, ordering=lowest)(column)
+
+    def channel_cell(self, obj, channel, channels):
+        """The channel's locales with their scores, then what the channel serves."""
+        if not hasattr(obj, "_grid_badges"):
+            obj._grid_badges = {badge.code: badge for badge in completeness_badges(obj)}
+            obj._grid_publication = product_publication(obj, channels)
+        badge = obj._grid_badges.get(channel.code)
+        scores = format_html_join(
+            "", '<span class="grid-score grid-score-{}">{} {}</span>',
+            ((_band(score), locale.split("-")[0].upper(), score)
+             for locale, score in badge.scores)) if badge else format_html(
+            '<span class="grid-muted">{}</span>', "not computed")
+        published = obj._grid_publication.get(channel.pk)
+        if published is None:
+            live = format_html('<span class="grid-muted">{}</span>', "not published")
+        else:
+            live = format_html('<span class="grid-live">v{} · {}</span>', published.version,
+                               _day(published.published_at))
+            if published.edited_since_approval:
+                live = format_html('{} <span class="grid-edited">{}</span>', live,
+                                   "edited since approval")
+        return format_html('<div class="grid-scores">{}</div><div class="grid-publication">{}'
+                           '</div>', scores, live)
