@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationInlineModelAdmin
 
 from catalog.admin.completeness import ProductCompletenessAdminMixin
 from catalog.admin.forms import (
@@ -26,6 +26,7 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
+from catalog.admin.product_page import ProductPageAdminMixin
 from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
@@ -106,7 +107,6 @@ class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
     inlines = [ProductPhotoInline, VariantInline]
     extra = 0
     max_num = 30
-    fieldset_anchor = "Identity"
 
 
 class CompositionInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
@@ -116,7 +116,6 @@ class CompositionInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     sortable_field_name = "position"
     extra = 0
     max_num = 30
-    fieldset_anchor = "Fabric and material"
 
 
 class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
@@ -125,7 +124,6 @@ class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     sortable_field_name = "position"
     extra = 0
     max_num = 40
-    fieldset_anchor = "Fit and size"
 
 
 class ShippingFormSet(OneRatePerMarketMixin, nested_admin.formsets.NestedInlineFormSet):
@@ -140,7 +138,6 @@ class ShippingInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     extra = 0
     max_num = 100
     verbose_name_plural = "shipping overrides per market"
-    fieldset_anchor = "Logistics"
 
 
 # The inlines whose rows the product's content service writes, by the service's list names.
@@ -230,7 +227,8 @@ class ProductAdmin(
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
     ProductHistoryAdminMixin,
-    TabbedDjangoJqueryTranslationAdmin,
+    ProductPageAdminMixin,
+    TranslationAdmin,
     nested_admin.NestedModelAdmin,
 ):
     form = ProductAdminForm
