@@ -26,7 +26,7 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
-from catalog.admin.product_page import ProductPageAdminMixin
+from catalog.admin.product_page import ProductPageAdminMixin, SharedChoicesInlineMixin
 from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
@@ -109,8 +109,10 @@ class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
     max_num = 30
 
 
-class CompositionInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class CompositionInline(SharedChoicesInlineMixin, BoundedInlineMixin,
+                        nested_admin.NestedTabularInline):
     model = CompositionLine
+    shared_choices = ("fibre",)
     formset = CompositionFormSet
     fields = ("part", "fibre", "percentage", "position")
     sortable_field_name = "position"
@@ -130,8 +132,10 @@ class ShippingFormSet(OneRatePerMarketMixin, nested_admin.formsets.NestedInlineF
     pass
 
 
-class ShippingInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class ShippingInline(SharedChoicesInlineMixin, BoundedInlineMixin,
+                     nested_admin.NestedTabularInline):
     model = ShippingRate
+    shared_choices = ("country", "currency")
     formset = ShippingFormSet
     fk_name = "product"
     fields = ("country", "cost", "currency", "min_days", "max_days")

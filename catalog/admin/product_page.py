@@ -6,6 +6,7 @@ error summary and of the completeness panel to their field.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -37,6 +38,79 @@ PRODUCT_PAGE_TABS = (
     ("ratings", "Ratings", ("Customer ratings",), ()),
     ("history", "History", ("Record",), (ProductTransition,)),
 )
+
+
+class SharedChoicesSelect(forms.Select):
+    """A select that carries only its chosen option; the page carries all the options once
+    (``<template id="choices-<key>">``) and ``product_page.js`` fills them in when the select
+    is opened. A country list in every shipping row was a quarter of the page."""
+
+    def __init__(self, key: str, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.key = key
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-choices"] = self.key
+        context["widget"]["optgroups"] = [
+            (None, chosen, index) for _, options, index in context["widget"]["optgroups"]
+            if (chosen := [option for option in options if option["selected"]])]
+        return context
+
+    def all_options_html(self) -> str:
+        return forms.Select(choices=self.choices).render(self.key, None)
+
+
+class SharedChoicesInlineMixin:
+    """For an inline: ``shared_choices`` fields as :class:`SharedChoicesSelect`."""
+
+    shared_choices: tuple[str, ...] = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        widgets = {name: SharedChoicesSelect(f"{self.model._meta.model_name}-{name}")
+                   for name in self.shared_choices}
+        kwargs["widgets"] = {**widgets, **kwargs.get("widgets", {})}
+        return super().get_formset(request, obj, **kwargs)
+
+
+def shared_choices(inline_admin_formsets) -> dict[str, str]:
+    """Each shared option list of the page's inlines, once: {key: a select holding them}."""
+    found = {}
+    for inline in inline_admin_formsets:
+        for form_field in inline.formset.form.base_fields.values():
+            widget = form_field.widget
+            if isinstance(widget, SharedChoicesSelect) and widget.key not in found:
+                found[widget.key] = widget.all_options_html()
+    return found
+
+
+_KEPT = re.compile(r"(<(textarea|pre|script)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"[ \t]*\n\s*")
+_DESCRIBED = re.compile(r' aria-describedby="([^"]*)"')
+_ID = re.compile(r' id="([^"]+)"')
+
+
+def html_compacted(html: str) -> str:
+    """The page without its templates' indentation (text areas, pre and scripts kept as they
+    are), and without references to help texts that are not on the page (tabular rows show
+    their help in the column header)."""
+    parts = _KEPT.split(html)
+    # split() gives text, then for each match the whole match and its tag name.
+    out = [part if i % 3 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
+           if i % 3 != 2]
+    html = "".join(out)
+    ids = set(_ID.findall(html))
+
+    def described(match):
+        kept = " ".join(i for i in match[1].split() if i in ids)
+        return f' aria-describedby="{kept}"' if kept else ""
+
+    return _DESCRIBED.sub(described, html)
+
+
+def _compact_response(response):
+    charset = response.charset or "utf-8"
+    response.content = html_compacted(response.content.decode(charset)).encode(charset)
 
 
 @dataclass
@@ -144,5 +218,13 @@ class ProductPageAdminMixin:
         context["page_tabs"] = tabs
         context["page_errors"] = page_errors(context["adminform"], tabs)
         context["page_locales"] = page_locales()
+        context["shared_choices"] = shared_choices(context["inline_admin_formsets"])
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if getattr(response, "is_rendered", True):
+            return response
+        response.add_post_render_callback(_compact_response)
+        return response

@@ -157,3 +157,18 @@ def test_no_tab_is_wider_than_the_window(admin_page, dress, width):
         tab(page, label).click()
         assert no_horizontal_scroll(page), label
     assert Channel.objects.exists()
+
+
+def test_a_shipping_rows_country_list_is_filled_in_when_opened(admin_page, dress):
+    factories.ShippingRateFactory(product=dress, brand=None, country="FR")
+    page = admin_page
+    page.goto(change_path(dress))
+    tab(page, "Logistics").click()
+    country = page.locator("#id_shipping_rates-0-country")
+    expect(country.locator("option")).to_have_count(1)  # the page carries the list once
+    country.click()  # opening it fills in every country
+    country.select_option("PL")
+    expect(country).to_have_value("PL")
+    save_and_continue(page)
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert list(dress.shipping_rates.values_list("country", flat=True)) == ["PL"]

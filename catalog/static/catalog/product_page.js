@@ -224,3 +224,23 @@
     start();
   }
 })();
+
+/* Selects that carry only their chosen option (SharedChoicesSelect) get the page's one list
+   of options when they are first opened. */
+(function () {
+  "use strict";
+  function fill(event) {
+    var select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.dataset.choices || select.dataset.choicesFilled) { return; }
+    var source = document.getElementById("choices-" + select.dataset.choices);
+    if (!source) { return; }
+    var value = select.value;
+    var options = source.content.querySelectorAll("option");
+    select.textContent = "";
+    options.forEach(function (option) { select.appendChild(option.cloneNode(true)); });
+    select.value = value;
+    select.dataset.choicesFilled = "1";
+  }
+  document.addEventListener("focusin", fill);
+  document.addEventListener("mousedown", fill, true);
+})();
