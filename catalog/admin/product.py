@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationInlineModelAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationInlineModelAdmin
 
 from catalog.admin.bulk import ProductBulkAdminMixin
 from catalog.admin.care import CarePictogramAdminMixin
@@ -28,6 +28,7 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
+from catalog.admin.product_page import ProductPageAdminMixin, SharedChoicesInlineMixin
 from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
@@ -108,17 +109,17 @@ class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
     inlines = [ProductPhotoInline, VariantInline]
     extra = 0
     max_num = 30
-    fieldset_anchor = "Identity"
 
 
-class CompositionInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class CompositionInline(SharedChoicesInlineMixin, BoundedInlineMixin,
+                        nested_admin.NestedTabularInline):
     model = CompositionLine
+    shared_choices = ("fibre",)
     formset = CompositionFormSet
     fields = ("part", "fibre", "percentage", "position")
     sortable_field_name = "position"
     extra = 0
     max_num = 30
-    fieldset_anchor = "Fabric and material"
 
 
 class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
@@ -127,22 +128,22 @@ class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     sortable_field_name = "position"
     extra = 0
     max_num = 40
-    fieldset_anchor = "Fit and size"
 
 
 class ShippingFormSet(OneRatePerMarketMixin, nested_admin.formsets.NestedInlineFormSet):
     pass
 
 
-class ShippingInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class ShippingInline(SharedChoicesInlineMixin, BoundedInlineMixin,
+                     nested_admin.NestedTabularInline):
     model = ShippingRate
+    shared_choices = ("country", "currency")
     formset = ShippingFormSet
     fk_name = "product"
     fields = ("country", "cost", "currency", "min_days", "max_days")
     extra = 0
     max_num = 100
     verbose_name_plural = "shipping overrides per market"
-    fieldset_anchor = "Logistics"
 
 
 # The inlines whose rows the product's content service writes, by the service's list names.
@@ -200,7 +201,8 @@ class ProductAdmin(
     ProductWorkflowAdminMixin,
     ProductMediaAdminMixin,
     ProductHistoryAdminMixin,
-    TabbedDjangoJqueryTranslationAdmin,
+    ProductPageAdminMixin,
+    TranslationAdmin,
     nested_admin.NestedModelAdmin,
 ):
     form = ProductAdminForm

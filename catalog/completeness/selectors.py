@@ -64,7 +64,7 @@ class PanelChannel:
     channel: Channel
     rows: list[ProductCompleteness]
     common: list[dict] = field(default_factory=list)  # failing in every locale
-    by_locale: list[tuple[str, list[dict]]] = field(default_factory=list)
+    by_locale: list[tuple[str, str, list[dict]]] = field(default_factory=list)  # code, label
 
 
 def completeness_panel(product: Product) -> list[PanelChannel]:
@@ -82,7 +82,7 @@ def completeness_panel(product: Product) -> list[PanelChannel]:
             own = [_with_actions(f, row.locale) for f in row.failures
                    if (f["code"], f["target"]) not in common]
             if own:
-                panel.by_locale.append((locale_of(row.locale).label, own))
+                panel.by_locale.append((row.locale, locale_of(row.locale).label, own))
     return list(grouped.values())
 
 

@@ -83,6 +83,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, with the plain widgets written out in Python (pim.renderers).
+FORM_RENDERER = "pim.renderers.FastWidgetRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -96,8 +96,10 @@ def test_panel_lists_what_is_missing_with_links(admin_client, catalog):
     panel = html[html.index('id="completeness-panel"'):]
     panel = panel[:panel.index('<form method="post" id="product_form"')] if (
         '<form method="post" id="product_form"' in panel) else panel
-    assert 'href="#colours-group">Red: 2 of 4 photos</a> <small>(all locales)</small>' in panel
-    assert 'href="#id_fit_description_fr">French fit description: not translated.</a>' in panel
+    assert ('href="#colours-group" data-pp-jump>Red: 2 of 4 photos</a> '
+            '<small>(Web shop, all locales)</small>') in panel
+    assert ('href="#id_fit_description_fr" data-pp-jump>French fit description: not '
+            'translated.</a>') in panel
     assert 'data-channel="store-screens"' in panel
     # The anchors exist on the page.
     assert 'id="id_fit_description_fr"' in html and 'id="colours-group"' in html

@@ -1,0 +1,230 @@
+"""The product page's layout: its sections as tabs, one locale switcher, the errors at the top.
+
+The page is rendered whole (every tab's fields are in the form that posts); ``product_page.js``
+shows one tab and one locale beside the English source at a time, and takes the links of the
+error summary and of the completeness panel to their field.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.forms.forms import NON_FIELD_ERRORS
+from modeltranslation.utils import build_localized_fieldname
+
+from catalog.models import (
+    Colour,
+    CompositionLine,
+    ProductTransition,
+    ProductVideo,
+    ShippingRate,
+    SizeChartRow,
+    SocialImage,
+)
+
+# (key, label, the fieldsets it shows, the inlines it shows by their model), in the order a
+# merchandiser works. A fieldset or inline no tab names goes to the first tab.
+PRODUCT_PAGE_TABS = (
+    ("identity", "Identity", ("Identity",), ()),
+    ("composition", "Composition", ("Fabric and material",), (CompositionLine,)),
+    ("fit", "Fit and size", ("Fit and size",), (SizeChartRow,)),
+    ("care", "Care", ("Wash and care",), ()),
+    ("editorial", "Editorial", ("Editorial",), ()),
+    ("logistics", "Logistics", ("Logistics",), (ShippingRate,)),
+    ("colours", "Colours and photos", (), (Colour,)),
+    ("media", "Video and social", (), (ProductVideo, SocialImage)),
+    ("ratings", "Ratings", ("Customer ratings",), ()),
+    ("history", "History", ("Record",), (ProductTransition,)),
+)
+
+
+class SharedChoicesSelect(forms.Select):
+    """A select that carries only its chosen option; the page carries all the options once
+    (``<template id="choices-<key>">``) and ``product_page.js`` fills them in when the select
+    is opened. A country list in every shipping row was a quarter of the page."""
+
+    def __init__(self, key: str, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.key = key
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-choices"] = self.key
+        context["widget"]["optgroups"] = [
+            (None, chosen, index) for _, options, index in context["widget"]["optgroups"]
+            if (chosen := [option for option in options if option["selected"]])]
+        return context
+
+    def all_options_html(self) -> str:
+        return forms.Select(choices=self.choices).render(self.key, None)
+
+
+class SharedChoicesInlineMixin:
+    """For an inline: ``shared_choices`` fields as :class:`SharedChoicesSelect`."""
+
+    shared_choices: tuple[str, ...] = ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        widgets = {name: SharedChoicesSelect(f"{self.model._meta.model_name}-{name}")
+                   for name in self.shared_choices}
+        kwargs["widgets"] = {**widgets, **kwargs.get("widgets", {})}
+        return super().get_formset(request, obj, **kwargs)
+
+
+def shared_choices(inline_admin_formsets) -> dict[str, str]:
+    """Each shared option list of the page's inlines, once: {key: a select holding them}."""
+    found = {}
+    for inline in inline_admin_formsets:
+        for form_field in inline.formset.form.base_fields.values():
+            widget = form_field.widget
+            if isinstance(widget, SharedChoicesSelect) and widget.key not in found:
+                found[widget.key] = widget.all_options_html()
+    return found
+
+
+_KEPT = re.compile(r"(<(textarea|pre|script)\b.*?</\2>)", re.S | re.I)
+_INDENT = re.compile(r"[ \t]*\n\s*")
+_DESCRIBED = re.compile(r' aria-describedby="([^"]*)"')
+_ID = re.compile(r' id="([^"]+)"')
+
+
+def html_compacted(html: str) -> str:
+    """The page without its templates' indentation (text areas, pre and scripts kept as they
+    are), and without references to help texts that are not on the page (tabular rows show
+    their help in the column header)."""
+    parts = _KEPT.split(html)
+    # split() gives text, then for each match the whole match and its tag name.
+    out = [part if i % 3 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
+           if i % 3 != 2]
+    html = "".join(out)
+    ids = set(_ID.findall(html))
+
+    def described(match):
+        kept = " ".join(i for i in match[1].split() if i in ids)
+        return f' aria-describedby="{kept}"' if kept else ""
+
+    return _DESCRIBED.sub(described, html)
+
+
+def _compact_response(response):
+    charset = response.charset or "utf-8"
+    response.content = html_compacted(response.content.decode(charset)).encode(charset)
+
+
+@dataclass
+class PageTab:
+    key: str
+    label: str
+    fieldsets: list = field(default_factory=list)  # (index, Fieldset) of the admin form
+    inlines: list = field(default_factory=list)  # InlineAdminFormSet
+    errors: int = 0
+
+
+@dataclass
+class PageError:
+    tab: str
+    target: str  # the HTML id the link opens
+    label: str
+    message: str
+
+
+def page_locales() -> list[tuple[str, str]]:
+    """The locales the switcher offers beside the source, as (field suffix, name)."""
+    return [(build_localized_fieldname("", code).lstrip("_"), name)
+            for code, name in settings.LANGUAGES if code != settings.SOURCE_LANGUAGE]
+
+
+def page_tabs(adminform, inline_admin_formsets) -> list[PageTab]:
+    tabs = {key: PageTab(key, label) for key, label, _, _ in PRODUCT_PAGE_TABS}
+    tab_of_fieldset = {name: key for key, _, names, _ in PRODUCT_PAGE_TABS for name in names}
+    tab_of_model = {model: key for key, _, _, models in PRODUCT_PAGE_TABS for model in models}
+    first = PRODUCT_PAGE_TABS[0][0]
+    for index, fieldset in enumerate(adminform):
+        tabs[tab_of_fieldset.get(fieldset.name, first)].fieldsets.append((index, fieldset))
+    for inline in inline_admin_formsets:
+        tabs[tab_of_model.get(inline.opts.model, first)].inlines.append(inline)
+    return [tab for tab in tabs.values() if tab.fieldsets or tab.inlines]
+
+
+def _field_names(fieldset) -> list[str]:
+    names = []
+    for line in fieldset.fields:
+        names.extend(line if isinstance(line, (list, tuple)) else [line])
+    return names
+
+
+def _form_errors(form, tab: str, where: str, row_target: str) -> list[PageError]:
+    found = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            found += [PageError(tab, row_target, where, message) for message in errors]
+            continue
+        label = f"{where} › {form.fields[name].label or name}" if where else str(
+            form.fields[name].label or name)
+        found += [PageError(tab, form[name].auto_id or row_target, label, message)
+                  for message in errors]
+    return found
+
+
+def _formset_errors(formset, tab: str, where: str) -> list[PageError]:
+    name = str(formset.model._meta.verbose_name_plural)
+    where = f"{where} › {name}" if where else name.capitalize()
+    group = f"{formset.prefix}-group"
+    found = [PageError(tab, group, where, message) for message in formset.non_form_errors()]
+    for number, form in enumerate(formset.forms, start=1):
+        row = f"{where} #{number}"
+        found += _form_errors(form, tab, row, form.prefix)
+        for nested in getattr(form, "nested_formsets", ()):
+            found += _formset_errors(nested, tab, row)
+    return found
+
+
+def page_errors(adminform, tabs: list[PageTab]) -> list[PageError]:
+    """Every error of the posted page, each with the tab and the HTML id it is shown at.
+
+    Errors of the whole form (a stale save) are the admin's own note above the tabs.
+    """
+    form = adminform.form
+    if not form.is_bound:
+        return []
+    found = []
+    for tab in tabs:
+        mine = []
+        names = {n for _, fieldset in tab.fieldsets for n in _field_names(fieldset)}
+        for name, errors in form.errors.items():
+            if name in names:
+                label = form.fields[name].label if name in form.fields else name
+                mine += [PageError(tab.key, form[name].auto_id, str(label), message)
+                         for message in errors]
+        for inline in tab.inlines:
+            mine += _formset_errors(inline.formset, tab.key, "")
+        tab.errors = len(mine)
+        found += mine
+    return found
+
+
+class ProductPageAdminMixin:
+    """For the product admin: the change page's tabs, locale switcher and error summary."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(css={"all": ["catalog/product_page.css"]},
+                                           js=["catalog/product_page.js"])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        tabs = page_tabs(context["adminform"], context["inline_admin_formsets"])
+        context["page_tabs"] = tabs
+        context["page_errors"] = page_errors(context["adminform"], tabs)
+        context["page_locales"] = page_locales()
+        context["shared_choices"] = shared_choices(context["inline_admin_formsets"])
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if getattr(response, "is_rendered", True):
+            return response
+        response.add_post_render_callback(_compact_response)
+        return response

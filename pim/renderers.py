@@ -1,0 +1,95 @@
+"""The form renderer: Django's templates, with the plain widgets written out in Python.
+
+A product page renders a thousand inputs and selects; through the template engine each costs
+a template render with its includes, most of the page's server time. The widgets below are
+Django's own ``input.html``, ``select.html`` (with ``select_option.html``) and
+``textarea.html``, written as the same markup in Python, and used only while the template a
+widget names is still Django's own: a project or app that overrides one gets its template.
+``tests/project/test_renderers.py`` checks that both give the same HTML.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import django
+from django.forms.renderers import DjangoTemplates
+from django.template import TemplateDoesNotExist
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+_OWN = Path(django.__file__).parent / "forms" / "templates"
+_INPUTS = {f"django/forms/widgets/{name}.html" for name in (
+    "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password",
+    "search", "tel", "text", "time", "url")}
+_SELECT, _OPTION = "django/forms/widgets/select.html", "django/forms/widgets/select_option.html"
+_TEXTAREA = "django/forms/widgets/textarea.html"
+
+
+def _s(value) -> str:
+    """``{{ value|stringformat:'s' }}``: safe text stays as it is, the rest is escaped."""
+    return str(value) if isinstance(value, SafeData) else conditional_escape(str(value))
+
+
+def _attrs(attrs: dict) -> str:
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{_s(value)}"')
+        for name, value in attrs.items() if value is not False)
+
+
+def _input(widget: dict) -> str:
+    value = "" if widget["value"] is None else f' value="{_s(widget["value"])}"'
+    return (f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>')
+
+
+def _select(widget: dict) -> str | None:
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _ in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            if option["template_name"] != _OPTION:
+                return None
+            parts.append(f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
+                         f'{conditional_escape(option["label"])}</option>\n')  # the file's own
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _textarea(widget: dict) -> str:
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return (f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+            f"\n{value}</textarea>")
+
+
+class FastWidgetRenderer(DjangoTemplates):
+    def __init__(self):
+        super().__init__()
+        self._own: dict[str, bool] = {}
+
+    def _is_own(self, template_name: str) -> bool:
+        """Whether the template the engine finds for this name is Django's own file."""
+        if template_name not in self._own:
+            try:
+                origin = self.get_template(template_name).origin.name
+            except TemplateDoesNotExist:
+                origin = ""
+            self._own[template_name] = Path(origin).is_relative_to(_OWN)
+        return self._own[template_name]
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        html = None
+        if (widget is not None and self._is_own(template_name)
+                and self._is_own("django/forms/widgets/attrs.html")):
+            if template_name in _INPUTS and self._is_own("django/forms/widgets/input.html"):
+                html = _input(widget)
+            elif template_name == _SELECT and self._is_own(_OPTION):
+                html = _select(widget)
+            elif template_name == _TEXTAREA:
+                html = _textarea(widget)
+        if html is None:
+            return super().render(template_name, context, request)
+        return mark_safe(html)

@@ -1,0 +1,82 @@
+"""The product page's layout (catalog.admin.product_page): tabs, error list, weight, queries."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from catalog.admin.product_page import html_compacted
+from catalog.services.photos import photo_add
+from media import conf as media_settings
+from media.services import renditions_generate
+from tests import factories
+from tests.forms import errors_of, form_data
+from tests.media import builders
+
+pytestmark = pytest.mark.django_db
+SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL", "3XL"]
+
+
+def change_url(product):
+    return reverse("admin:catalog_product_change", args=[product.pk])
+
+
+def build(colours: int, photos: int, sizes: int):
+    product = factories.ProductFactory()
+    for position, size in enumerate(SIZES[:sizes]):
+        factories.SizeChartRowFactory(product=product, size_label=size, position=position)
+    factories.CompositionLineFactory(product=product)
+    for country in ("FR", "PL", "GB"):
+        factories.ShippingRateFactory(product=product, brand=None, country=country)
+    for c in range(colours):
+        colour = factories.ColourFactory(product=product, code=f"C{c}", position=c)
+        for size in SIZES[:sizes]:
+            factories.VariantFactory(colour=colour, size_label=size)
+        for i in range(photos):
+            photo = photo_add(colour=colour, file=SimpleUploadedFile(
+                f"{c}-{i}.jpg", builders.jpeg(colour=(10 * c, 20 * i, 90))))
+            renditions_generate(asset=photo.asset,
+                                specs=[media_settings.get("MEDIA_THUMBNAIL_SPEC")])
+    return product
+
+
+def test_the_page_takes_the_same_queries_whatever_its_photos_and_sizes(
+    admin_client, django_assert_num_queries
+):
+    """Each colour reads its photos (with their thumbnails) and its variants: three queries a
+    colour, none a photo, a size or a row of any other list."""
+    factories.ChannelFactory()
+    small, large = build(4, 1, 1), build(4, 10, 8)
+    admin_client.get(change_url(small))
+    with django_assert_num_queries(34) as queries:
+        assert admin_client.get(change_url(small)).status_code == 200
+    with django_assert_num_queries(len(queries.captured_queries)):
+        response = admin_client.get(change_url(large))
+    html = response.content.decode()
+    assert html.count('name="colours-3-photos-9-alt_text_pl"') == 1
+    # A country list once for the page, not once per shipping row.
+    assert html.count('<option value="PL"') == 2  # the row's own choice, and the page's list
+    # What the page shows posts back as it is.
+    response = admin_client.post(change_url(large), form_data(response))
+    assert response.status_code == 302, errors_of(response)
+
+
+def test_each_error_is_listed_with_its_tab_and_a_link_to_its_field(admin_client, dress):
+    data = form_data(admin_client.get(change_url(dress)))
+    data["colours-0-variants-0-gtin"] = "4006381333932"
+    data["fit_type"] = "tight"
+    response = admin_client.post(change_url(dress), data)
+    assert response.status_code == 200
+    errors = {(e.tab, e.target) for e in response.context["page_errors"]}
+    assert errors == {("colours", "id_colours-0-variants-0-gtin"), ("fit", "id_fit_type")}
+    tabs = {tab.key: tab.errors for tab in response.context["page_tabs"]}
+    assert (tabs["colours"], tabs["fit"], tabs["identity"]) == (1, 1, 0)
+    html = response.content.decode()
+    assert 'href="#id_colours-0-variants-0-gtin" data-pp-jump>Colours #1 › variants #1 › GTIN</a>' in html
+
+
+def test_the_pages_html_loses_indentation_but_not_what_text_areas_hold():
+    html = ('<div>\n      <p>\n   text</p>\n  <textarea name="a">\n  two\n    spaces</textarea>'
+            '\n <input aria-describedby="gone_helptext"><span id="kept"></span>'
+            '<input aria-describedby="kept gone">')
+    assert html_compacted(html) == (
+        '<div>\n<p>\ntext</p>\n<textarea name="a">\n  two\n    spaces</textarea>'
+        '\n<input><span id="kept"></span><input aria-describedby="kept">')
