@@ -1,4 +1,6 @@
 """The product grid, the care pictograms and the photo grid in Chromium at 1440x900."""
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -100,8 +102,8 @@ def test_the_grid_fits_filters_and_sorts(admin_page):
 def test_a_care_pictogram_clicked_or_chosen_by_keyboard_is_saved(admin_page):
     product = factories.ProductFactory()
     admin_page.goto(f"/admin/catalog/product/{product.pk}/change/")
+    admin_page.get_by_role("tab", name=re.compile("^Care")).click()
     washing = admin_page.locator("#id_care_washing")
-    washing.scroll_into_view_if_needed()
     washing.get_by_role("radio", name="Wash at 30 °C", exact=True).check()
     expect(washing.locator("label:has(input:checked) img")).to_have_attribute(
         "alt", "Wash at 30 °C")
