@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from pim.admin import ReadOnlyAdminMixin
+
 from .models import ChannelToken, WebhookDelivery, WebhookEvent
 from .services import channel_token_create, token_revoke
 from .webhooks.services import webhook_event_retry_now
@@ -64,7 +66,7 @@ class WebhookDeliveryInline(admin.TabularInline):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id", "event", "style_code", "version", "channel", "created_at", "attempts",
         "delivered_at", "next_attempt_at",
@@ -78,12 +80,6 @@ class WebhookEventAdmin(admin.ModelAdmin):
     )
     inlines = [WebhookDeliveryInline]
     actions = ["retry_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Retry selected undelivered events now")
     def retry_now(self, request, queryset):

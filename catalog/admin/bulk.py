@@ -22,6 +22,7 @@ from catalog.io.products import CellError, care_parse, shipping_parse
 from catalog.models import Brand, Category, Channel, Job, ProductTransition, ReturnsPolicy, Season
 from catalog.selectors import category_path_labels
 from catalog.services.bulk import ACTIONS, BULK_KIND, MASS_EDIT, bulk_job_create
+from pim.admin import ReadOnlyAdminMixin
 
 Action = ProductTransition.Action
 TEMPLATES = "admin/catalog/product/bulk/"
@@ -183,7 +184,7 @@ class ProductBulkAdminMixin:
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Jobs: each staff user's own background jobs (bulk work, imports), newest first."""
 
     list_display = ("created", "what", "status", "progress", "finished_at")
@@ -196,15 +197,6 @@ class JobAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and (
             obj is None or obj.user_id == request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user=request.user)

@@ -18,6 +18,7 @@ from catalog.completeness.selectors import (
 from catalog.models import Channel, Product, ProductCompleteness
 from catalog.selectors import category_path_labels
 from catalog.services.translations import translation_confirm
+from pim.admin import ReadOnlyAdminMixin
 
 
 def filter_value(channel_code: str, locale: str, complete: bool) -> str:
@@ -109,17 +110,8 @@ class ProductCompletenessAdminMixin:
 
 
 @admin.register(ProductCompleteness)
-class CompletenessDashboardAdmin(admin.ModelAdmin):
+class CompletenessDashboardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """“Completeness” in the admin index: the dashboard by channel, locale and category."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("catalog.view_product")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pim.admin import ReadOnlyAdminMixin
+
 from .models import Store, StoreStock
 from .services import store_save
 
@@ -20,7 +22,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreStock)
-class StoreStockAdmin(admin.ModelAdmin):
+class StoreStockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Stock is written by store systems through the API: the admin shows it, nothing more."""
 
     list_display = ("store", "variant", "quantity", "as_of", "updated_at")
@@ -28,9 +30,3 @@ class StoreStockAdmin(admin.ModelAdmin):
     search_fields = ("variant__sku", "variant__gtin", "variant__colour__product__style_code")
     list_select_related = ("store", "variant")
     readonly_fields = ("store", "variant", "quantity", "as_of", "updated_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -29,3 +29,12 @@ def test_an_unknown_page_is_styled(client, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "This page does not exist" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["stores_storestock", "api_webhookevent", "catalog_job",
+                                   "catalog_productcompleteness"])
+def test_records_the_system_writes_cannot_be_added_or_deleted_in_the_admin(admin_client, model):
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 403
+    changelist = admin_client.get(reverse(f"admin:{model}_changelist"))
+    assert changelist.status_code == 200
+    assert "delete_selected" not in changelist.content.decode()
