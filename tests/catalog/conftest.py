@@ -13,3 +13,12 @@ def dress(db):
     factories.VariantFactory(colour=colour, size_label="M", sku="WD-RED-M")
     factories.CompositionLineFactory(product=product, fibre="flax", percentage=100)
     return product
+
+
+@pytest.fixture
+def refs(db):
+    """What an import's rows name: brand "maison", season "SS25", category Women > Dresses."""
+    women = factories.CategoryFactory(name="Women", slug="women")
+    leaf = factories.CategoryFactory(name="Dresses", slug="dresses", parent=women)
+    return {"brand": factories.BrandFactory(code="maison"),
+            "season": factories.SeasonFactory(code="SS25"), "category": leaf}

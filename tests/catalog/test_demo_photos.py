@@ -3,8 +3,8 @@ from PIL import Image
 
 from catalog.demo_photos import demo_photo_bytes, demo_photos_attach
 from catalog.models import ProductPhoto
-from media.models import Asset
 from catalog.selectors import colour_photos
+from media.models import Asset
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -20,14 +20,6 @@ def rows(style="WD-25-0001", brand="maison", gtin=None):
              f"{style}-BLK-M", "M", gtin or factories.valid_gtin(5), "M: eu=38"]]
 
 
-@pytest.fixture
-def refs(db):
-    women = factories.CategoryFactory(name="Women", slug="women")
-    factories.CategoryFactory(name="Dresses", slug="dresses", parent=women)
-    factories.BrandFactory(code="maison")
-    factories.SeasonFactory(code="SS25")
-
-
 def upload(client, data: bytes, name="ss25.csv", capture=None, **extra):
     with capture(execute=True):
         response = client.post(IMPORT, {"file": SimpleUploadedFile(name, data), **extra})

@@ -23,14 +23,6 @@ FULL = ["style_code", "brand", "season", "category", "name[en]", "name[fr]", "co
 
 
 @pytest.fixture
-def refs(db):
-    women = factories.CategoryFactory(name="Women", slug="women")
-    factories.CategoryFactory(name="Dresses", slug="dresses", parent=women)
-    factories.BrandFactory(code="maison")
-    factories.SeasonFactory(code="SS25")
-
-
-@pytest.fixture
 def demo_catalog(db):
     call_command("load_demo", products=12, catalog_only=True, no_admin=True,
                  stdout=io.StringIO())

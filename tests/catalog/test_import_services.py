@@ -20,14 +20,6 @@ GTIN_S, GTIN_M = factories.valid_gtin(101), factories.valid_gtin(102)
 FULL = HEADER + ["size_chart", "composition", "description[en]"]
 
 
-@pytest.fixture
-def refs(db):
-    women = factories.CategoryFactory(name="Women", slug="women")
-    leaf = factories.CategoryFactory(name="Dresses", slug="dresses", parent=women)
-    return {"brand": factories.BrandFactory(code="maison"), "season": factories.SeasonFactory(
-        code="SS25"), "category": leaf}
-
-
 def new_rows(style="WD-25-0001", **overrides):
     first = [style, "maison", "SS25", "Women > Dresses", "Linen dress", "BLK", "Black",
              f"{style}-BLK-S", "S", GTIN_S, "S: eu=36; M: eu=38", "shell: 100% flax",

@@ -7,9 +7,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.test import Client
 
-from catalog.models import Category, Channel, CompositionLine, Product, SizeChartRow, Variant
+from catalog.models import (
+    Category,
+    Channel,
+    CompositionLine,
+    Product,
+    ProductPhoto,
+    SizeChartRow,
+    Variant,
+)
 from catalog.models.fields import validate_gtin
-from catalog.models import ProductPhoto
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from media import conf as media_settings
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
-from media.models import Asset
 from catalog.selectors import colour_photos
 from catalog.services.photos import photo_add
+from media import conf as media_settings
+from media.models import Asset
 from media.services import renditions_generate
 from tests import factories
 from tests.forms import add_inline_row, errors_of, form_data
