@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationInlineModelAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from catalog.admin.forms import BoundedInlineMixin, rows_show_errors
+from catalog.admin.product_page import SharedChoicesInlineMixin
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from catalog.selectors import cover_thumbnail_url, products_with_cover
 from catalog.services.errors import ContentError
@@ -47,7 +48,7 @@ from media.admin import (
     thumbnail_html,
 )
 from media.models import Asset
-from media.selectors import rendition_url, thumbnail_prefetch
+from media.selectors import rendition_url, thumbnail_prefetch, thumbnail_url
 from media.services import file_sha256, stored_files_rollback
 
 
@@ -173,7 +174,11 @@ class PhotoInlineForm(LibraryImageForm):
         self.fields["upload"].help_text = "A new photo, or choose one below."
 
     def thumbnail(self):
-        return thumbnail_html(self.instance.asset if self.instance.asset_id else None, size=112)
+        """The photo's admin thumbnail, sized by the grid's style sheet."""
+        asset = self.instance.asset if self.instance.asset_id else None
+        if asset is not None and (url := thumbnail_url(asset)):
+            return format_html('<img src="{}" alt="" loading="lazy">', url)
+        return thumbnail_html(asset)  # made now, or "on its way"
 
     def alt_text_fields(self) -> list:
         """The alt text in each locale, English first, for the photo's editor."""
@@ -295,8 +300,8 @@ class SocialImageFormSet(ServiceFormSet):
 
 
 # ----------------------------------------------------------------------------- inlines
-class ProductPhotoInline(BoundedInlineMixin, AssetFieldsInlineMixin, TranslationInlineModelAdmin,
-                         nested_admin.NestedTabularInline):
+class ProductPhotoInline(SharedChoicesInlineMixin, BoundedInlineMixin, AssetFieldsInlineMixin,
+                         TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
     """Photos of one colour as a grid of thumbnails, dragged to reorder, each opening its
     editor; for the catalog's colour inline (``photo_grid.html``, ``photo_grid.js``)."""
 
@@ -304,6 +309,7 @@ class ProductPhotoInline(BoundedInlineMixin, AssetFieldsInlineMixin, Translation
     form = PhotoInlineForm
     formset = PhotoFormSet
     template = "admin/catalog/product/photo_grid.html"
+    shared_choices = ("role",)
     fields = ("upload", "asset", "role", "alt_text", "position")
     raw_id_fields = ("asset",)
     sortable_field_name = "position"

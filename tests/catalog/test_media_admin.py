@@ -1,4 +1,6 @@
 """Media on the merchandiser's product page and list, as a browser posts them."""
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -9,7 +11,8 @@ from media import conf as media_settings
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from media.models import Asset
 from catalog.selectors import colour_photos
-from catalog.services.photos import photo_add
+from catalog.history import product_history
+from catalog.services.photos import photo_add, photo_reorder
 from media.services import renditions_generate
 from tests import factories
 from tests.forms import add_inline_row, errors_of, form_data
@@ -103,6 +106,55 @@ def test_reorder_roles_and_alt_text_from_the_product_page(admin_client, colour):
     assert [p.pk for p in ordered] == [third.pk, first.pk, second.pk]
     assert (ordered[0].role, ordered[0].alt_text_en, ordered[0].alt_text_fr) == (
         "on_model", "Red dress, worn", "Robe rouge, portée")
+
+
+def test_photos_are_shown_as_thumbnails_in_their_order_with_one_editor_each(admin_client,
+                                                                            colour):
+    first, second, third = add_photos(colour, 3)
+    photo_reorder(colour=colour, photo_ids=[third.pk, first.pk, second.pk])
+    page = admin_client.get(change_url(colour.product)).content.decode()
+    shown = re.findall(rf'name="{PHOTOS}-\d+-id" value="(\d+)"', page)
+    assert shown == [str(third.pk), str(first.pk), str(second.pk)]
+    # Each photo's editor is closed until its thumbnail is clicked; a new photo's is open.
+    assert page.count('<details class="pg-photo">') == 3
+    assert page.count('data-pg-move="-1"') == 3
+    # The position is the grid's to set; only a new photo takes an upload.
+    assert f'type="hidden" name="{PHOTOS}-0-position"' in page
+    assert f'name="{PHOTOS}-0-upload"' not in page
+    assert f'name="{PHOTOS}-__prefix__-upload"' in page
+
+
+def test_photos_dragged_into_a_new_order_are_stored_with_their_history(admin_client, colour):
+    first, second, third = add_photos(colour, 3)
+    data = load(admin_client, colour.product)
+    # The grid posts the positions in the order its tiles are in (here: third, first, second).
+    for index, position in ((0, "1"), (1, "2"), (2, "0")):
+        data[f"{PHOTOS}-{index}-position"] = position
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    assert [p.pk for p in colour_photos(colour)] == [third.pk, first.pk, second.pk]
+    moves = {(e.object, c.field, c.old, c.new, e.user)
+             for e in product_history(colour.product) if e.action == "changed" for c in e.changes}
+    assert moves == {("Photo 1 of Red (RED)", "Position", "3", "1", "admin"),
+                     ("Photo 2 of Red (RED)", "Position", "1", "2", "admin"),
+                     ("Photo 3 of Red (RED)", "Position", "2", "3", "admin")}
+    # A photo that only moved is not rewritten: created, then moved.
+    assert first.history.count() == 2
+
+
+def test_the_page_saved_as_it_is_leaves_the_photos_and_their_history_alone(admin_client,
+                                                                          colour):
+    add_photos(colour, 3)
+    before = [(p.pk, p.position) for p in colour_photos(colour)]
+    data = load(admin_client, colour.product)
+    # nested_admin numbers the posted positions from 0; the photos keep theirs from 1.
+    for index in range(3):
+        data[f"{PHOTOS}-{index}-position"] = str(index)
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    assert [(p.pk, p.position) for p in colour_photos(colour)] == before
+    assert not [e for e in product_history(colour.product) if e.object.startswith("Photo")
+                and e.action == "changed"]
 
 
 def test_upload_a_photo_on_the_product_page(admin_client, colour, on_commit):

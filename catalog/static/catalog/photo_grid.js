@@ -23,7 +23,9 @@
         var step = Number(button.dataset.pgMove);
         var target = index + step;
         button.disabled = target < 0 || target >= all.length || !all[target].hasAttribute("draggable");
-        button.setAttribute("aria-label", "Move photo " + (index + 1) + (step < 0 ? " earlier" : " later"));
+        var label = "Move photo " + (index + 1) + (step < 0 ? " earlier" : " later");
+        button.setAttribute("aria-label", label);
+        button.title = label;
       });
     });
   }
