@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,8 @@ from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, So
 from media.models import Asset
 from catalog.selectors import colour_photos
 from catalog.history import product_history
-from catalog.services.photos import photo_add, photo_reorder
+from catalog.services.photos import photo_add, photo_reorder, photo_update
+from catalog.services.roles import CONTENT_MANAGER, roles_setup
 from media.services import renditions_generate
 from tests import factories
 from tests.forms import add_inline_row, errors_of, form_data
@@ -155,6 +157,21 @@ def test_the_page_saved_as_it_is_leaves_the_photos_and_their_history_alone(admin
     assert [(p.pk, p.position) for p in colour_photos(colour)] == before
     assert not [e for e in product_history(colour.product) if e.object.startswith("Photo")
                 and e.action == "changed"]
+
+
+def test_a_content_manager_sees_the_photos_and_their_alt_text_without_editors(client, colour):
+    roles_setup()
+    manager = factories.UserFactory(username="manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name=CONTENT_MANAGER))
+    photo, _ = add_photos(colour, 2)
+    photo_update(photo=photo, role="back", alt_text={"en": "Red dress, back"})
+    client.force_login(manager)
+    page = client.get(change_url(colour.product)).content.decode()
+    assert photo.asset.renditions.get().url in page
+    assert "<dt>Alt text [en]</dt><dd>Red dress, back</dd>" in page
+    assert "<dt>Role</dt><dd>Back</dd>" in page
+    assert 'draggable="true"' not in page and "data-pg-move" not in page
+    assert f'name="{PHOTOS}-0-alt_text_en"' not in page
 
 
 def test_upload_a_photo_on_the_product_page(admin_client, colour, on_commit):
