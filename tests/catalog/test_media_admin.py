@@ -174,6 +174,21 @@ def test_a_content_manager_sees_the_photos_and_their_alt_text_without_editors(cl
     assert f'name="{PHOTOS}-0-alt_text_en"' not in page
 
 
+def test_a_photo_with_an_error_shows_its_editor_open_and_is_listed_at_the_top(admin_client,
+                                                                               colour):
+    add_photos(colour, 2)
+    data = load(admin_client, colour.product)
+    data[f"{PHOTOS}-1-alt_text_fr"] = "x" * 251
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('<details class="pg-photo" open>') == 3  # the photo, and new photos' forms
+    tile = page[page.index(f'id="{PHOTOS}-1"'):]
+    assert tile.index('<details class="pg-photo" open>') < tile.index(f'name="{PHOTOS}-1-alt_text_fr"')
+    assert {(e.tab, e.target) for e in response.context["page_errors"]} == {
+        ("colours", f"id_{PHOTOS}-1-alt_text_fr")}
+
+
 def test_upload_a_photo_on_the_product_page(admin_client, colour, on_commit):
     data = load(admin_client, colour.product)
     add_inline_row(data, PHOTOS, role="detail", alt_text_en="Seam detail", position="0")
