@@ -112,7 +112,13 @@ def measure(client, url: str, runs: int, counter: QueryCounter) -> dict:
             size = len(response.content)
     times = sorted(times[3:])  # the first loads warm the template and URL caches
     return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
-            "bytes": size, "queries": sorted(queries)}
+            "bytes": size, "queries": sorted(queries), "html": response.content}
+
+
+def colour_photos_bytes(html: bytes) -> int:
+    """The HTML of the first colour's photos: from their group to the variants' group."""
+    start = html.index(b'id="colours-0-photos-group"')
+    return html.index(b'id="colours-0-variants-group"', start) - start
 
 
 def main() -> None:
@@ -147,6 +153,7 @@ def main() -> None:
               f"target, {page['p95'] / index['p95']:.1f} x the index; HTML "
               f"{page['bytes'] / 1024:.1f} KiB = {page['bytes'] / 1000 / TARGET_KB:.2f} of the "
               f"{TARGET_KB} KB target; queries {page['queries']}")
+        print(f"photos of one colour (10): HTML {colour_photos_bytes(page['html']) / 1024:.1f} KiB")
         if args.html:
             with open(args.html, "wb") as out:
                 out.write(client.get(page_url).content)

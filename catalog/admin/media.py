@@ -21,6 +21,7 @@ from modeltranslation.admin import TranslationInlineModelAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from catalog.admin.forms import BoundedInlineMixin, rows_show_errors
+from catalog.admin.product_page import SharedChoicesInlineMixin
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from catalog.selectors import cover_thumbnail_url, products_with_cover
 from catalog.services.errors import ContentError
@@ -47,7 +48,7 @@ from media.admin import (
     thumbnail_html,
 )
 from media.models import Asset
-from media.selectors import rendition_url, thumbnail_prefetch
+from media.selectors import rendition_url, thumbnail_prefetch, thumbnail_url
 from media.services import file_sha256, stored_files_rollback
 
 
@@ -93,9 +94,11 @@ class ServiceFormSet(nested_admin.formsets.NestedInlineFormSet):
                 self.deleted_objects.append(form.instance)
                 self.remove(form.instance)
         kept = []
+        sort = getattr(self, "sortable_field_name", None)
         for form in _live_forms(self):
             if form in self.initial_forms:
-                if form.has_changed():
+                # A row that only moved is saved by ``reorder``.
+                if [name for name in form.changed_data if name != sort]:
                     self.changed_objects.append((form.instance, form.changed_data))
                     self.change(form, form.instance)
                 kept.append(form.instance)
@@ -170,6 +173,17 @@ class PhotoInlineForm(LibraryImageForm):
         super().__init__(*args, **kwargs)
         self.fields["upload"].help_text = "A new photo, or choose one below."
 
+    def thumbnail(self):
+        """The photo's admin thumbnail, sized by the grid's style sheet."""
+        asset = self.instance.asset if self.instance.asset_id else None
+        if asset is not None and (url := thumbnail_url(asset)):
+            return format_html('<img src="{}" alt="" loading="lazy">', url)
+        return thumbnail_html(asset)  # made now, or "on its way"
+
+    def alt_text_fields(self) -> list:
+        """The alt text in each locale, English first, for the photo's editor."""
+        return [self[name] for name in self.fields if name.startswith("alt_text_")]
+
 
 class PhotoFormSet(ServiceFormSet):
     def clean(self):
@@ -188,6 +202,7 @@ class PhotoFormSet(ServiceFormSet):
                          alt_text=_alt_texts(form), user=self.user, **form.image_given())
 
     def change(self, form, photo):
+        photo.position = form.initial.get("position", photo.position)  # photo_reorder's to set
         return photo_update(photo=photo, role=form.cleaned_data.get("role"),
                             alt_text=_alt_texts(form), user=self.user, **form.image_given())
 
@@ -285,15 +300,17 @@ class SocialImageFormSet(ServiceFormSet):
 
 
 # ----------------------------------------------------------------------------- inlines
-class ProductPhotoInline(BoundedInlineMixin, AssetFieldsInlineMixin, TranslationInlineModelAdmin,
-                         nested_admin.NestedTabularInline):
-    """Photos of one colour, drag-and-drop ordered; for the catalog's colour inline."""
+class ProductPhotoInline(SharedChoicesInlineMixin, BoundedInlineMixin, AssetFieldsInlineMixin,
+                         TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
+    """Photos of one colour as a grid of thumbnails, dragged to reorder, each opening its
+    editor; for the catalog's colour inline (``photo_grid.html``, ``photo_grid.js``)."""
 
     model = ProductPhoto
     form = PhotoInlineForm
     formset = PhotoFormSet
-    fields = ("preview", "upload", "asset", "role", "alt_text", "position")
-    readonly_fields = ("preview",)
+    template = "admin/catalog/product/photo_grid.html"
+    shared_choices = ("role",)
+    fields = ("upload", "asset", "role", "alt_text", "position")
     raw_id_fields = ("asset",)
     sortable_field_name = "position"
     max_num = MAX_PHOTOS_PER_COLOUR  # how many rows the page offers; the rule is the service's
@@ -301,15 +318,16 @@ class ProductPhotoInline(BoundedInlineMixin, AssetFieldsInlineMixin, Translation
     validate_max = False
     extra = 0
     verbose_name = "photo"
-    verbose_name_plural = f"photos (at most {MAX_PHOTOS_PER_COLOUR}; drag to reorder)"
+    verbose_name_plural = (f"photos (at most {MAX_PHOTOS_PER_COLOUR}; drag to reorder, "
+                           "click one to edit it)")
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["catalog/photo_grid.js"])
 
     def get_queryset(self, request):
         return (super().get_queryset(request).select_related("asset", "colour")
                 .prefetch_related(thumbnail_prefetch("asset__renditions")))
-
-    @admin.display(description="")
-    def preview(self, obj):
-        return thumbnail_html(obj.asset if obj and obj.asset_id else None)
 
 
 class ProductVideoInline(BoundedInlineMixin, AssetFieldsInlineMixin,

@@ -73,11 +73,22 @@ class SharedChoicesInlineMixin:
         return super().get_formset(request, obj, **kwargs)
 
 
+def _with_nested(formsets):
+    """The formsets and those nested in them: a new row's (on the formset) and each row's."""
+    for formset in formsets:
+        yield formset
+        nested = list(getattr(formset, "nested_formsets", ()))
+        for form in formset.forms:
+            nested += getattr(form, "nested_formsets", ())
+        yield from _with_nested(nested)
+
+
 def shared_choices(inline_admin_formsets) -> dict[str, str]:
-    """Each shared option list of the page's inlines, once: {key: a select holding them}."""
+    """Each shared option list of the page's inlines (nested ones included), once:
+    {key: a select holding them}."""
     found = {}
-    for inline in inline_admin_formsets:
-        for form_field in inline.formset.form.base_fields.values():
+    for formset in _with_nested(inline.formset for inline in inline_admin_formsets):
+        for form_field in formset.form.base_fields.values():
             widget = form_field.widget
             if isinstance(widget, SharedChoicesSelect) and widget.key not in found:
                 found[widget.key] = widget.all_options_html()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from modeltranslation.utils import build_localized_fieldname
+from simple_history.utils import bulk_update_with_history
 
 from catalog.models import (
     MAX_PHOTOS_PER_COLOUR,
@@ -84,8 +85,9 @@ def _image(*, file=None, asset: Asset | None = None, filename: str | None = None
     return asset
 
 
-def _renumber(colour_id: int, ordered_ids: list[int] | None = None) -> None:
-    """Positions 1..n, in ``ordered_ids`` order or the current one."""
+def _renumber(colour_id: int, ordered_ids: list[int] | None = None, *, user=None) -> None:
+    """Positions 1..n, in ``ordered_ids`` order or the current one; each photo that moved
+    gets a history row, so the product's history says who reordered them."""
     photos = list(ProductPhoto.objects.filter(colour_id=colour_id).order_by("position", "id"))
     if ordered_ids is not None:
         rank = {pk: i for i, pk in enumerate(ordered_ids)}
@@ -95,7 +97,7 @@ def _renumber(colour_id: int, ordered_ids: list[int] | None = None) -> None:
         if photo.position != position:
             photo.position = position
             changed.append(photo)
-    ProductPhoto.objects.bulk_update(changed, ["position"])
+    bulk_update_with_history(changed, ProductPhoto, ["position"], default_user=user)
 
 
 def _lock_colour(colour):
@@ -141,7 +143,7 @@ def photo_add(*, colour, file=None, asset: Asset | None = None, role: str | None
             ids = list(ProductPhoto.objects.filter(colour=colour).exclude(pk=photo.pk)
                        .order_by("position", "id").values_list("id", flat=True))
             ids.insert(max(position, 1) - 1, photo.pk)
-            _renumber(colour.pk, ids)
+            _renumber(colour.pk, ids, user=user)
             photo.refresh_from_db(fields=["position"])
         renditions_queue_for_product(product_id=colour.product_id)
     return photo
@@ -155,7 +157,7 @@ def photo_reorder(*, colour, photo_ids: list[int], user=None) -> None:
         if set(photo_ids) != current or len(photo_ids) != len(current):
             raise ContentError.at("photos", "The new order must list each photo of this colour "
                                   "once.", code="order_mismatch")
-        _renumber(colour.pk, list(photo_ids))
+        _renumber(colour.pk, list(photo_ids), user=user)
 
 
 def photo_update(*, photo: ProductPhoto, role: str | None = None,
@@ -187,7 +189,7 @@ def photo_remove(*, photo: ProductPhoto, user=None) -> None:
         colour_id = photo.colour_id
         _set_history_user(photo, user)
         photo.delete()
-        _renumber(colour_id)
+        _renumber(colour_id, user=user)
 
 
 def video_set(*, product, video: Asset | None = None, video_file=None,

@@ -1,13 +1,18 @@
 """Media on the merchandiser's product page and list, as a browser posts them."""
+import re
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog.history import product_history
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from catalog.selectors import colour_photos
-from catalog.services.photos import photo_add
+from catalog.services.photos import photo_add, photo_reorder, photo_update
+from catalog.services.roles import CONTENT_MANAGER, roles_setup
 from media import conf as media_settings
 from media.models import Asset
 from media.services import renditions_generate
@@ -103,6 +108,85 @@ def test_reorder_roles_and_alt_text_from_the_product_page(admin_client, colour):
     assert [p.pk for p in ordered] == [third.pk, first.pk, second.pk]
     assert (ordered[0].role, ordered[0].alt_text_en, ordered[0].alt_text_fr) == (
         "on_model", "Red dress, worn", "Robe rouge, portée")
+
+
+def test_photos_are_shown_as_thumbnails_in_their_order_with_one_editor_each(admin_client,
+                                                                            colour):
+    first, second, third = add_photos(colour, 3)
+    photo_reorder(colour=colour, photo_ids=[third.pk, first.pk, second.pk])
+    page = admin_client.get(change_url(colour.product)).content.decode()
+    shown = re.findall(rf'name="{PHOTOS}-\d+-id" value="(\d+)"', page)
+    assert shown == [str(third.pk), str(first.pk), str(second.pk)]
+    # Each photo's editor is closed until its thumbnail is clicked; a new photo's is open.
+    assert page.count('<details class="pg-photo">') == 3
+    assert page.count('data-pg-move="-1"') == 3
+    # The position is the grid's to set; only a new photo takes an upload.
+    assert f'type="hidden" name="{PHOTOS}-0-position"' in page
+    assert f'name="{PHOTOS}-0-upload"' not in page
+    assert f'name="{PHOTOS}-__prefix__-upload"' in page
+
+
+def test_photos_dragged_into_a_new_order_are_stored_with_their_history(admin_client, colour):
+    first, second, third = add_photos(colour, 3)
+    data = load(admin_client, colour.product)
+    # The grid posts the positions in the order its tiles are in (here: third, first, second).
+    for index, position in ((0, "1"), (1, "2"), (2, "0")):
+        data[f"{PHOTOS}-{index}-position"] = position
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    assert [p.pk for p in colour_photos(colour)] == [third.pk, first.pk, second.pk]
+    moves = {(e.object, c.field, c.old, c.new, e.user)
+             for e in product_history(colour.product) if e.action == "changed" for c in e.changes}
+    assert moves == {("Photo 1 of Red (RED)", "Position", "3", "1", "admin"),
+                     ("Photo 2 of Red (RED)", "Position", "1", "2", "admin"),
+                     ("Photo 3 of Red (RED)", "Position", "2", "3", "admin")}
+    # A photo that only moved is not rewritten: created, then moved.
+    assert first.history.count() == 2
+
+
+def test_the_page_saved_as_it_is_leaves_the_photos_and_their_history_alone(admin_client,
+                                                                          colour):
+    add_photos(colour, 3)
+    before = [(p.pk, p.position) for p in colour_photos(colour)]
+    data = load(admin_client, colour.product)
+    # nested_admin numbers the posted positions from 0; the photos keep theirs from 1.
+    for index in range(3):
+        data[f"{PHOTOS}-{index}-position"] = str(index)
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 302, errors_of(response)
+    assert [(p.pk, p.position) for p in colour_photos(colour)] == before
+    assert not [e for e in product_history(colour.product) if e.object.startswith("Photo")
+                and e.action == "changed"]
+
+
+def test_a_content_manager_sees_the_photos_and_their_alt_text_without_editors(client, colour):
+    roles_setup()
+    manager = factories.UserFactory(username="manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name=CONTENT_MANAGER))
+    photo, _ = add_photos(colour, 2)
+    photo_update(photo=photo, role="back", alt_text={"en": "Red dress, back"})
+    client.force_login(manager)
+    page = client.get(change_url(colour.product)).content.decode()
+    assert photo.asset.renditions.get().url in page
+    assert "<dt>Alt text [en]</dt><dd>Red dress, back</dd>" in page
+    assert "<dt>Role</dt><dd>Back</dd>" in page
+    assert 'draggable="true"' not in page and "data-pg-move" not in page
+    assert f'name="{PHOTOS}-0-alt_text_en"' not in page
+
+
+def test_a_photo_with_an_error_shows_its_editor_open_and_is_listed_at_the_top(admin_client,
+                                                                               colour):
+    add_photos(colour, 2)
+    data = load(admin_client, colour.product)
+    data[f"{PHOTOS}-1-alt_text_fr"] = "x" * 251
+    response = admin_client.post(change_url(colour.product), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('<details class="pg-photo" open>') == 3  # the photo, and new photos' forms
+    tile = page[page.index(f'id="{PHOTOS}-1"'):]
+    assert tile.index('<details class="pg-photo" open>') < tile.index(f'name="{PHOTOS}-1-alt_text_fr"')
+    assert {(e.tab, e.target) for e in response.context["page_errors"]} == {
+        ("colours", f"id_{PHOTOS}-1-alt_text_fr")}
 
 
 def test_upload_a_photo_on_the_product_page(admin_client, colour, on_commit):

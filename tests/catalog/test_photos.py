@@ -63,6 +63,16 @@ def test_a_photo_can_be_inserted_at_a_position_and_reordered(colour):
     assert Asset.objects.count() == 3  # the asset stays in the library
 
 
+def test_each_photo_a_reorder_moves_gets_a_history_row_by_its_user(colour):
+    user = factories.UserFactory(username="merch")
+    first, second, third = (photo_add(colour=colour, file=_photo(n)) for n in range(1, 4))
+    photo_reorder(colour=colour, photo_ids=[first.pk, third.pk, second.pk], user=user)
+    moved = ProductPhoto.history.filter(history_type="~")
+    assert sorted((r.id, r.position, r.history_user.username) for r in moved) == sorted(
+        [(third.pk, 2, "merch"), (second.pk, 3, "merch")])
+    assert not first.history.filter(history_type="~").exists()  # it did not move
+
+
 def test_at_most_ten_photos_per_colour(colour, stored_files):
     for n in range(10):
         photo_add(colour=colour, file=_photo(n))
