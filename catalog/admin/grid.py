@@ -148,7 +148,26 @@ def _score_html(locale: str, score: int) -> str:
 
 
 class GridChangeList(ChangeList):
-    """The page's rows with their scores and publication, read once for all of them."""
+    """The page's rows with their scores and publication, read once for all of them.
+
+    Row links carry the list's filters as the admin's do, added here once per row: the admin
+    adds them to each link by resolving its URL (two links a row, 100 resolves a page)."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Read by the row links only (items_for_result); the page's other links use the
+        # view's own context.
+        self.link_filters, self.preserved_filters = self.preserved_filters, ""
+        self._result_urls = {}
+
+    def url_for_result(self, result):
+        url = self._result_urls.get(result.pk)
+        if url is None:
+            url = super().url_for_result(result)
+            if self.link_filters:
+                url = f"{url}?{self.link_filters}"
+            self._result_urls[result.pk] = url
+        return url
 
     def get_results(self, request):
         super().get_results(request)
