@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files.storage import default_storage
-from django.db.models import F, Func, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Func, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 
 from media import conf as media_settings
@@ -160,39 +160,36 @@ class ChannelPublication:
     edited_since_approval: bool
 
 
-def products_publication_prefetch() -> list[Prefetch]:
-    """The rows a product list needs for its publication column, one query each per page."""
-    from .models import ProductSnapshot, ProductTransition
-
-    live = (ProductSnapshot.objects.filter(deleted=False).order_by()
-            .only("product_id", "channel_id", "version", "published_at"))
-    approvals = (ProductTransition.objects.filter(action=ProductTransition.Action.APPROVE)
-                 .order_by("-created_at", "-id").only("product_id", "channels", "product_version"))
-    return [Prefetch("snapshots", queryset=live, to_attr="live_snapshots"),
-            Prefetch("transitions", queryset=approvals, to_attr="approvals")]
-
-
-def product_publication(product, channels) -> dict[int, ChannelPublication]:
-    """Per channel id where the product is live, from ``products_publication_prefetch``'s rows.
+def products_publication(products, channels) -> dict[int, dict[int, ChannelPublication]]:
+    """Per product id, per channel id, where each of `products` is live: two queries for the
+    whole list, read as plain rows (a page of products has hundreds of snapshots).
 
     The version and date are the newest among the channel's locales. Edited since approval:
     the product's version moved on from the one its latest approval for that channel saw."""
-    snapshots = getattr(product, "live_snapshots", None)
-    if snapshots is None:
-        snapshots = product.snapshots.filter(deleted=False)
-    approvals = getattr(product, "approvals", None)
-    if approvals is None:
-        approvals = product.transitions.filter(action="approve").order_by("-created_at", "-id")
+    from .models import ProductSnapshot, ProductTransition
+
+    versions = {product.pk: product.version for product in products}
     code_of = {channel.pk: channel.code for channel in channels}
-    result: dict[int, ChannelPublication] = {}
-    for snapshot in snapshots:
-        if snapshot.channel_id not in code_of:
+    live = (ProductSnapshot.objects.filter(deleted=False, product_id__in=list(versions))
+            .order_by()
+            .values_list("product_id", "channel_id", "version", "published_at"))
+    approvals: dict[int, list[tuple[list, int]]] = {}
+    for product_id, codes, version in (
+            ProductTransition.objects.filter(action=ProductTransition.Action.APPROVE,
+                                             product_id__in=list(versions))
+            .order_by("-created_at", "-id").values_list("product_id", "channels",
+                                                        "product_version")):
+        approvals.setdefault(product_id, []).append((codes, version))
+    result: dict[int, dict[int, ChannelPublication]] = {pk: {} for pk in versions}
+    for product_id, channel_id, version, published_at in live:
+        if channel_id not in code_of:
             continue
-        approved = next((a.product_version for a in approvals
-                         if code_of[snapshot.channel_id] in a.channels), product.version)
-        shown = result.get(snapshot.channel_id)
-        if shown is None or (snapshot.version, snapshot.published_at) > (
-                shown.version, shown.published_at):
-            result[snapshot.channel_id] = ChannelPublication(
-                snapshot.version, snapshot.published_at, product.version > approved)
+        shown = result[product_id].get(channel_id)
+        if shown is not None and (version, published_at) <= (shown.version, shown.published_at):
+            continue
+        current = versions[product_id]
+        approved = next((v for codes, v in approvals.get(product_id, ())
+                         if code_of[channel_id] in codes), current)
+        result[product_id][channel_id] = ChannelPublication(version, published_at,
+                                                            current > approved)
     return result

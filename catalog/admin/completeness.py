@@ -10,7 +10,6 @@ from django.utils.http import urlencode
 from catalog.completeness.engine import locale_of
 from catalog.completeness.selectors import (
     ANY_LOCALE,
-    completeness_badges_prefetch,
     completeness_dashboard,
     completeness_panel,
     products_completeness_filter,
@@ -64,11 +63,8 @@ class CompletenessFilter(admin.SimpleListFilter):
 
 
 class ProductCompletenessAdminMixin:
-    """For the product admin: the rows of the list's badges (shown by the grid), the panel
-    and translation confirmation."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(completeness_badges_prefetch())
+    """For the product admin: the completeness panel and translation confirmation (the
+    grid reads the list's scores itself)."""
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

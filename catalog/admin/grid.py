@@ -9,20 +9,23 @@ Every row's data comes with the page's own queries, however many rows it shows.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, Q
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from catalog.admin.completeness import CompletenessFilter
-from catalog.completeness.selectors import completeness_badges, completeness_lowest_subquery
-from catalog.models import Brand, Category, Channel, Product, Season
-from catalog.selectors import (
-    category_path_labels,
-    product_publication,
-    products_publication_prefetch,
+from catalog.completeness.selectors import (
+    completeness_lowest_subquery,
+    products_completeness_badges,
 )
+from catalog.models import Brand, Category, Channel, Product, Season
+from catalog.selectors import category_path_labels, products_publication
 
 LOWEST_SCORE = "completeness_lowest_%d"
 
@@ -128,11 +131,52 @@ def _channels(request) -> list[Channel]:
 
 
 def _day(moment) -> str:
-    return date_format(localtime(moment), "j M y")
+    return _date_label(localtime(moment).date())
 
 
-def _band(score: int) -> str:
-    return "complete" if score == 100 else "near" if score >= 75 else "far"
+@lru_cache(maxsize=1024)
+def _date_label(day) -> str:
+    return date_format(day, "j M y")
+
+
+@lru_cache(maxsize=4096)
+def _score_html(locale: str, score: int) -> str:
+    # A page shows hundreds of scores from a few hundred distinct (locale, score) pairs.
+    band = "complete" if score == 100 else "near" if score >= 75 else "far"
+    return (f'<span class="grid-score grid-score-{band}">'
+            f'{escape(locale.split("-")[0].upper())} {score}</span>')
+
+
+class GridChangeList(ChangeList):
+    """The page's rows with their scores and publication, read once for all of them.
+
+    Row links carry the list's filters as the admin's do, added here once per row: the admin
+    adds them to each link by resolving its URL (two links a row, 100 resolves a page)."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Read by the row links only (items_for_result); the page's other links use the
+        # view's own context.
+        self.link_filters, self.preserved_filters = self.preserved_filters, ""
+        self._result_urls = {}
+
+    def url_for_result(self, result):
+        url = self._result_urls.get(result.pk)
+        if url is None:
+            url = super().url_for_result(result)
+            if self.link_filters:
+                url = f"{url}?{self.link_filters}"
+            self._result_urls[result.pk] = url
+        return url
+
+    def get_results(self, request):
+        super().get_results(request)
+        channels = _channels(request)
+        badges = products_completeness_badges([p.pk for p in self.result_list], channels)
+        publication = products_publication(self.result_list, channels)
+        for product in self.result_list:
+            product.grid_badges = badges[product.pk]
+            product.grid_publication = publication[product.pk]
 
 
 class ProductGridAdminMixin:
@@ -145,13 +189,16 @@ class ProductGridAdminMixin:
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/catalog/product/change_list.html"
 
+    def get_changelist(self, request, **kwargs):
+        return GridChangeList
+
     def get_list_display(self, request):
         # Made once per request: the admin compares columns by identity (sortable_by).
         if not hasattr(request, "_grid_columns"):
             channels = _channels(request)
             request._grid_columns = [
                 "cover", "style", self._category_column(request), "brand_season", "status_label",
-                *(self._channel_column(channel, channels) for channel in channels), "updated"]
+                *(self._channel_column(channel) for channel in channels), "updated"]
         return request._grid_columns
 
     def get_queryset(self, request):
@@ -161,7 +208,7 @@ class ProductGridAdminMixin:
             return products
         lowest = {LOWEST_SCORE % channel.pk: completeness_lowest_subquery(channel.pk)
                   for channel in _channels(request)}
-        return products.annotate(**lowest).prefetch_related(*products_publication_prefetch())
+        return products.annotate(**lowest)
 
     @admin.display(description="style", ordering="style_code")
     def style(self, obj):
@@ -194,34 +241,29 @@ class ProductGridAdminMixin:
         return format_html('<time datetime="{}">{}</time>', obj.updated_at.isoformat(),
                            _day(obj.updated_at))
 
-    def _channel_column(self, channel, channels):
+    def _channel_column(self, channel):
         def column(obj):
-            return self.channel_cell(obj, channel, channels)
+            return self.channel_cell(obj, channel)
 
         column.__name__ = f"channel_{channel.code.replace('-', '_')}"
         # Not computed yet counts as least complete, on every database.
         lowest = F(LOWEST_SCORE % channel.pk).asc(nulls_first=True)
         return admin.display(description=channel.code, ordering=lowest)(column)
 
-    def channel_cell(self, obj, channel, channels):
+    def channel_cell(self, obj, channel):
         """The channel's locales with their scores, then what the channel serves."""
-        if not hasattr(obj, "_grid_badges"):
-            obj._grid_badges = {badge.code: badge for badge in completeness_badges(obj)}
-            obj._grid_publication = product_publication(obj, channels)
-        badge = obj._grid_badges.get(channel.code)
-        scores = format_html_join(
-            "", '<span class="grid-score grid-score-{}">{} {}</span>',
-            ((_band(score), locale.split("-")[0].upper(), score)
-             for locale, score in badge.scores)) if badge else format_html(
-            '<span class="grid-muted">{}</span>', "not computed")
-        published = obj._grid_publication.get(channel.pk)
-        if published is None:
-            live = format_html('<span class="grid-muted">{}</span>', "not published")
+        badge = obj.grid_badges.get(channel.code)
+        if badge:
+            scores = "".join(_score_html(locale, score) for locale, score in badge.scores)
         else:
-            live = format_html('<span class="grid-live">v{} · {}</span>', published.version,
-                               _day(published.published_at))
+            scores = '<span class="grid-muted">not computed</span>'
+        published = obj.grid_publication.get(channel.pk)
+        if published is None:
+            live = '<span class="grid-muted">not published</span>'
+        else:
+            live = (f'<span class="grid-live">v{published.version} · '
+                    f'{escape(_day(published.published_at))}</span>')
             if published.edited_since_approval:
-                live = format_html('{} <span class="grid-edited">{}</span>', live,
-                                   "edited since approval")
-        return format_html('<div class="grid-scores">{}</div><div class="grid-publication">{}'
-                           '</div>', scores, live)
+                live += ' <span class="grid-edited">edited since approval</span>'
+        return mark_safe(f'<div class="grid-scores">{scores}</div>'
+                         f'<div class="grid-publication">{live}</div>')

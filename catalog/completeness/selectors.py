@@ -4,21 +4,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 
 from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
 
 from .engine import locale_of
 
 ANY_LOCALE = "*"
-
-
-def completeness_badges_prefetch() -> Prefetch:
-    """The rows a product list needs for its badges, in one query for the whole page."""
-    rows = (ProductCompleteness.objects.select_related("channel")
-            .only("product_id", "locale", "score", "complete", "channel__code", "channel__name")
-            .order_by("channel__code", "locale"))
-    return Prefetch("completeness", queryset=rows, to_attr="completeness_rows")
 
 
 def completeness_lowest_subquery(channel_id: int) -> Subquery:
@@ -46,17 +38,30 @@ class ChannelBadge:
 
 
 def completeness_badges(product: Product) -> list[ChannelBadge]:
-    """Per channel, from the prefetched rows (``completeness_badges_prefetch``)."""
-    rows = getattr(product, "completeness_rows", None)
-    if rows is None:
-        rows = product.completeness.select_related("channel").order_by("channel__code", "locale")
-    badges: dict[str, ChannelBadge] = {}
-    for row in rows:
-        badge = badges.setdefault(row.channel.code, ChannelBadge(row.channel.code,
-                                                                 row.channel.name, 100, []))
-        badge.scores.append((row.locale, row.score))
-        badge.score = min(badge.score, row.score)
-    return list(badges.values())
+    """Per channel, the product's locales and scores (one query; a list reads
+    :func:`products_completeness_badges` instead)."""
+    channels = list(Channel.objects.filter(completeness__product=product).distinct())
+    return list(products_completeness_badges([product.pk], channels)[product.pk].values())
+
+
+def products_completeness_badges(product_ids, channels) -> dict[int, dict[str, ChannelBadge]]:
+    """Per product id, per channel code (in code order), the locales' scores: one query of
+    plain rows for a whole page of products."""
+    by_id = {channel.pk: channel for channel in channels}
+    ids = list(product_ids)
+    rows = (ProductCompleteness.objects.filter(product_id__in=ids, channel_id__in=list(by_id))
+            .order_by("channel__code", "locale")
+            .values_list("product_id", "channel_id", "locale", "score"))
+    badges: dict[int, dict[str, ChannelBadge]] = {pk: {} for pk in ids}
+    for product_id, channel_id, locale, score in rows:
+        channel = by_id[channel_id]
+        badge = badges[product_id].get(channel.code)
+        if badge is None:
+            badge = badges[product_id][channel.code] = ChannelBadge(channel.code, channel.name,
+                                                                    100, [])
+        badge.scores.append((locale, score))
+        badge.score = min(badge.score, score)
+    return badges
 
 
 @dataclass

@@ -46,7 +46,7 @@ def test_the_page_takes_the_same_queries_whatever_its_photos_and_sizes(
     factories.ChannelFactory()
     small, large = build(4, 1, 1), build(4, 10, 8)
     admin_client.get(change_url(small))
-    with django_assert_num_queries(34) as queries:
+    with django_assert_num_queries(33) as queries:
         assert admin_client.get(change_url(small)).status_code == 200
     with django_assert_num_queries(len(queries.captured_queries)):
         response = admin_client.get(change_url(large))
