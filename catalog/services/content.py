@@ -164,7 +164,9 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
         else:
             probe = model()
             assign(probe, row, ErrorCollector(), excluded=(parent,))
-            obj = by_key.get(key(probe)) or model()
+            # No stored row by that key: the probe is the new row (its values are set again
+            # below, with their errors).
+            obj = by_key.get(key(probe)) or probe
         if obj.pk is not None and obj.pk in claimed:
             obj = model()  # given twice: the uniqueness checks say so
         claimed.add(obj.pk)

@@ -427,18 +427,34 @@ def _rows_updated(objs: list, names: set[str], *, user, reason: str) -> None:
                 f"FROM {unnest} AS v({', '.join([*names, pk])}) WHERE t.{pk} = v.{pk}", arrays)
         else:
             cursor.executemany(sql, rows)
-    history = meta.model.history.model
+    _history_inserted(objs, update=True, user=user, reason=reason)
+
+
+def _rows_created(objs: list, *, user, reason: str | None) -> None:
+    """Insert new ``objs`` of one model (Django's ``bulk_create``, which gives them their
+    ids) and their history rows in one statement: what ``bulk_create_with_history`` stores,
+    without a model instance and a compiled value per history row and column."""
+    type(objs[0]).objects.bulk_create(objs)
+    _history_inserted(objs, update=False, user=user, reason=reason)
+
+
+def _history_inserted(objs: list, *, update: bool, user, reason: str | None) -> None:
+    """The history rows of saved ``objs`` (one model), as django-simple-history records them
+    ("+" created, "~" changed), in one insert."""
+    model = type(objs[0])
+    history = model.history.model
     now = timezone.now()
-    kept = {"history_date": now, "history_change_reason": reason or None, "history_type": "~",
+    kept = {"history_date": now, "history_change_reason": reason or None,
+            "history_type": "~" if update else "+",
             "history_user_id": getattr(user, "pk", None)}
     if {f.attname for f in history._meta.concrete_fields if not f.primary_key} == (
             set(kept) | {f.attname for f in history.tracked_fields}):
         _rows_inserted(history, objs, lambda obj, f: kept[f.attname] if f.attname in kept
                        else getattr(obj, f.attname))
     else:  # history rows of another shape: django-simple-history's own bulk insert
-        meta.model.history.bulk_history_create(objs, update=True, default_user=user,
-                                               default_change_reason=reason or None,
-                                               default_date=now)
+        model.history.bulk_history_create(objs, update=update, default_user=user,
+                                          default_change_reason=reason or None,
+                                          default_date=now)
 
 
 @transaction.atomic
