@@ -14,6 +14,7 @@ keyed by the row's path (``"colours.1.variants.0.gtin"``), so one refusal lists 
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -109,12 +110,13 @@ def field_values(obj, *, skip=()) -> list:
     return ["" if value is None else value for value in values]
 
 
-def _settable(model, *excluded: str) -> set[str]:
+@functools.cache
+def _settable(model, *excluded: str) -> frozenset[str]:
     names = set()
     for f in model._meta.concrete_fields:
         if not f.primary_key and f.editable and f.name not in excluded:
             names |= {f.name, f.attname}
-    return names
+    return frozenset(names)
 
 
 def assign(obj, values: dict, errors: ErrorCollector, *path, excluded=()) -> None:
@@ -152,7 +154,7 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
     claimed: set[int] = set()
     result = Rows()
     for index, given in enumerate(rows):
-        pk = given.get("id")
+        pk, probe = given.get("id"), None
         row = {k: v for k, v in given.items() if k not in ("id", children)}
         if pk:
             obj = by_id.get(pk)
@@ -162,15 +164,21 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
                     params={"model": model._meta.verbose_name}))
                 obj = model()
         else:
-            probe = model()
-            assign(probe, row, ErrorCollector(), excluded=(parent,))
-            obj = by_key.get(key(probe)) or model()
+            probe, probed = model(), ErrorCollector()
+            assign(probe, row, probed, path, index, excluded=(parent,))
+            obj = by_key.get(key(probe))
+            if obj is None:  # no stored row by that key: the probe is the new row
+                obj = probe
         if obj.pk is not None and obj.pk in claimed:
             obj = model()  # given twice: the uniqueness checks say so
         claimed.add(obj.pk)
         result.before[id(obj)] = field_values(obj)
         result.kept.append(obj)
-        assign(obj, row, errors, path, index, excluded=(parent,))
+        if obj is probe:
+            for key_, found in probed.errors.items():
+                errors.errors.setdefault(key_, []).extend(found)
+        else:
+            assign(obj, row, errors, path, index, excluded=(parent,))
         # Uniqueness within the list is checked by _unique below and against the catalog by
         # _check_sku_and_gtin. The rows' check constraints repeat their fields' validators
         # and clean() (ranges, min <= max days), which full_clean runs: validating them again

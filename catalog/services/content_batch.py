@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from simple_history.utils import bulk_create_with_history
 
 from catalog.models import Colour, Product, TranslationStamp, Variant
 from catalog.models.fields import gtin_normalize
@@ -42,7 +41,14 @@ from .products import (
     product_content_check,
     product_stale_message,
 )
-from .translations import _apply, _key, _record, _rows_updated, translation_texts
+from .translations import (
+    _apply,
+    _key,
+    _record,
+    _rows_created,
+    _rows_updated,
+    translation_texts,
+)
 
 
 @dataclass
@@ -194,8 +200,7 @@ class ContentBatch:
             _rows_updated([s.product for s in old], _updated_fields(Product), user=user,
                           reason=reason)
         if new:
-            bulk_create_with_history(new, Product, default_user=user,
-                                     default_change_reason=reason)
+            _rows_created(new, user=user, reason=reason)
         by_model: dict[type, list] = {}
         for save in saves:
             plan = save.plan
@@ -252,7 +257,7 @@ def _rows_saved(objs: list, *, user, reason) -> None:
     if old:
         _rows_updated(old, _updated_fields(model), user=user, reason=reason)
     if new:
-        bulk_create_with_history(new, model, default_user=user, default_change_reason=reason)
+        _rows_created(new, user=user, reason=reason)
 
 
 def _stamps_recorded(saves: list[ContentSave], colours: list[Colour], before: dict,

@@ -372,8 +372,7 @@ class _Importer:
         write), the batch is rolled back and its styles saved one by one, so that the style at
         fault is refused alone."""
         styles = [s for s in styles if s.rows]
-        stored = {p.style_code: p for p in _export_queryset(
-            Product.objects.filter(style_code__in=[s.code for s in styles]).values("pk"))}
+        stored = _stored_products([s.code for s in styles])
         content = ContentBatch(user=self.user, reason=self.reason)
         pending = []
         for style in styles:
@@ -389,14 +388,21 @@ class _Importer:
             with transaction.atomic():
                 content.write()
         except DatabaseError:
-            fresh = {p.style_code: p for p in _export_queryset(
-                Product.objects.filter(style_code__in=[o.style.code for o, _ in pending])
-                .values("pk"))}
+            fresh = _stored_products([o.style.code for o, _ in pending])
             for one, _ in pending:
                 _StyleImport(self, one.style, fresh.get(one.style.code)).run()
             return
         for one, save in pending:
             one.finish(save.error, save.changed)
+
+
+def _stored_products(codes: list[str]) -> dict[str, Product]:
+    """The stored products of these style codes, loaded with their rows. Their ids are read
+    first: as a subquery, PostgreSQL may plan ``id IN (SELECT ... style_code IN ...)`` from
+    the statistics of the empty table an import started with, and scan the products once per
+    product (seconds a batch by 10,000 styles in one transaction)."""
+    ids = list(Product.objects.filter(style_code__in=codes).values_list("pk", flat=True))
+    return {p.style_code: p for p in _export_queryset(ids)} if ids else {}
 
 
 class _StyleImport:

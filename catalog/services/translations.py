@@ -88,9 +88,9 @@ def translation_texts_stored(model, pk: int, fields: Iterable[str]) -> dict[str,
 def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str],
             before: dict[str, str] | None, user, existing: dict,
             photo_id: int | None = None) -> tuple[list, list, list]:
-    """Stamps to create, update and delete for one object's translated fields (a product's,
-    a colour's with ``colour_id``, a photo's with ``photo_id``); ``existing``: its stamps by
-    ``_key``."""
+    """Stamps to create (their columns), update and delete for one object's translated
+    fields (a product's, a colour's with ``colour_id``, a photo's with ``photo_id``);
+    ``existing``: its stamps by ``_key``."""
     now = timezone.now()
     source = settings.SOURCE_LANGUAGE
     locales = translation_locales()
@@ -113,12 +113,12 @@ def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str
                 digest, how = source_hash(source_before), TranslationStamp.How.FOUND
             else:
                 continue
-            if stamp is None:
-                create.append(TranslationStamp(
-                    product_id=product_id, colour_id=colour_id, photo_id=photo_id, field=name,
-                    locale=locale,
-                    source_hash=digest, how=how, stamped_at=now, stamped_by=user,
-                ))
+            if stamp is None:  # its columns: a file's thousands need no model instance
+                create.append({
+                    "product_id": product_id, "colour_id": colour_id, "photo_id": photo_id,
+                    "field": name, "locale": locale, "source_hash": digest, "how": how,
+                    "stamped_at": now, "stamped_by_id": getattr(user, "pk", None),
+                })
             elif stamp.source_hash != digest or stamp.how != how:
                 stamp.source_hash, stamp.how, stamp.stamped_at, stamp.stamped_by = (
                     digest, how, now, user)
@@ -169,7 +169,10 @@ def _rows_inserted(model, objs: list, values) -> None:
     quote = db.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} "
            f"({', '.join(quote(f.column) for f in fields)}) ")
-    rows = [[_db_value(f, values(obj, f), db) for f in fields] for obj in objs]
+    # Each column's conversion looked up once, not once per value.
+    columns = [(f, _as_is(type(f))) for f in fields]
+    rows = [[value if value is None or type(value) is kind else f.get_db_prep_save(value, db)
+             for f, kind in columns for value in (values(obj, f),)] for obj in objs]
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             unnest, arrays = _columns(db, fields, rows)
@@ -180,9 +183,9 @@ def _rows_inserted(model, objs: list, values) -> None:
 
 def _apply(create, update, delete) -> None:
     if len(create) > 1:
-        _rows_inserted(TranslationStamp, create, lambda obj, f: getattr(obj, f.attname))
+        _rows_inserted(TranslationStamp, create, lambda row, f: row[f.attname])
     elif create:
-        TranslationStamp.objects.bulk_create(create)
+        TranslationStamp.objects.create(**create[0])
     if update:
         TranslationStamp.objects.bulk_update(
             update, ["source_hash", "how", "stamped_at", "stamped_by"]
@@ -427,18 +430,34 @@ def _rows_updated(objs: list, names: set[str], *, user, reason: str) -> None:
                 f"FROM {unnest} AS v({', '.join([*names, pk])}) WHERE t.{pk} = v.{pk}", arrays)
         else:
             cursor.executemany(sql, rows)
-    history = meta.model.history.model
+    _history_inserted(objs, update=True, user=user, reason=reason)
+
+
+def _rows_created(objs: list, *, user, reason: str | None) -> None:
+    """Insert new ``objs`` of one model (Django's ``bulk_create``, which gives them their
+    ids) and their history rows in one statement: what ``bulk_create_with_history`` stores,
+    without a model instance and a compiled value per history row and column."""
+    type(objs[0]).objects.bulk_create(objs)
+    _history_inserted(objs, update=False, user=user, reason=reason)
+
+
+def _history_inserted(objs: list, *, update: bool, user, reason: str | None) -> None:
+    """The history rows of saved ``objs`` (one model), as django-simple-history records them
+    ("+" created, "~" changed), in one insert."""
+    model = type(objs[0])
+    history = model.history.model
     now = timezone.now()
-    kept = {"history_date": now, "history_change_reason": reason or None, "history_type": "~",
+    kept = {"history_date": now, "history_change_reason": reason or None,
+            "history_type": "~" if update else "+",
             "history_user_id": getattr(user, "pk", None)}
     if {f.attname for f in history._meta.concrete_fields if not f.primary_key} == (
             set(kept) | {f.attname for f in history.tracked_fields}):
         _rows_inserted(history, objs, lambda obj, f: kept[f.attname] if f.attname in kept
                        else getattr(obj, f.attname))
     else:  # history rows of another shape: django-simple-history's own bulk insert
-        meta.model.history.bulk_history_create(objs, update=True, default_user=user,
-                                               default_change_reason=reason or None,
-                                               default_date=now)
+        model.history.bulk_history_create(objs, update=update, default_user=user,
+                                          default_change_reason=reason or None,
+                                          default_date=now)
 
 
 @transaction.atomic

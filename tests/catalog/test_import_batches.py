@@ -64,8 +64,13 @@ def edited(data: bytes, *, every: int) -> bytes:
 def state() -> dict:
     """What an import leaves, without ids or times: the export, versions, stamps, history."""
     def reasons(model):
-        return sorted((h.history_type, h.history_change_reason or "")
-                      for h in model.history.all())
+        # Each history row's type, reason, user and tracked values, but for ids and times.
+        tracked = [f.attname for f in model.history.model.tracked_fields
+                   if not (f.primary_key or f.is_relation
+                           or f.get_internal_type() in ("DateTimeField", "DateField"))]
+        return sorted(((h.history_type, h.history_change_reason or "", h.history_user_id,
+                        *(getattr(h, name) for name in tracked))
+                       for h in model.history.all()), key=str)
 
     return {
         "export": exported("csv"),
