@@ -41,13 +41,28 @@ def build(products: int) -> None:
     call_command("load_demo", products=products, no_admin=True, catalog_only=True)
 
 
-def timed(counter, function):
+PROFILED: set[str] = set()  # steps profiled with pyinstrument: build, insert, unchanged, update
+
+
+def timed(counter, function, name: str = ""):
     from django.db import connection
 
+    profiler = None
+    if name in PROFILED:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
     with connection.execute_wrapper(counter):
         clock, cpu = time.perf_counter(), time.process_time()
         function()
-        return time.perf_counter() - clock, time.process_time() - cpu, counter.reset()
+        result = time.perf_counter() - clock, time.process_time() - cpu, counter.reset()
+    if profiler is not None:
+        profiler.stop()
+        path = OUT / f"profile-publishing-{connection.vendor}-{name}.txt"
+        path.write_text(profiler.output_text(unicode=True, show_all=False, color=False))
+        print(f"profile of {name}: {path}")
+    return result
 
 
 def measure(label: str, sample: int) -> list[tuple]:
@@ -74,10 +89,12 @@ def measure(label: str, sample: int) -> list[tuple]:
 
     def build_payloads():
         for batch in batches:
+            memo = {}  # as snapshots_publish_batch: the locale-independent parts once a batch
             for full in products_for_publishing(batch, channels):
                 for channel in channels:
                     for locale in channel.locales:
-                        snapshot_payload(full, channel, locale, version=1, published_at=now)
+                        snapshot_payload(full, channel, locale, version=1, published_at=now,
+                                         memo=memo)
 
     def publish_batches():
         for batch in batches:
@@ -90,14 +107,17 @@ def measure(label: str, sample: int) -> list[tuple]:
             with transaction.atomic():
                 snapshots_publish(product=product, channels=channels)
 
-    steps = [("build payloads", build_payloads, len(ids)),
-             ("snapshots_publish_batch (insert)", publish_batches, len(ids)),
-             ("again, unchanged (compared, nothing written)", publish_batches, len(ids))]
-    for name, function, count in steps:
-        rows.append((name, count, *timed(counter, function)))
-    Product.objects.update(rating_count=7)  # every payload changes: versions bumped
+    steps = [("build", "build payloads", build_payloads, len(ids)),
+             ("insert", "snapshots_publish_batch (insert)", publish_batches, len(ids)),
+             ("unchanged", "again, unchanged (compared, nothing written)", publish_batches,
+              len(ids))]
+    for key, name, function, count in steps:
+        rows.append((name, count, *timed(counter, function, key)))
+    Product.objects.update(rating_average=4.5, rating_count=7)  # every payload changes
     rows.append(("again, every product changed (update)", len(ids),
-                 *timed(counter, publish_batches)))
+                 *timed(counter, publish_batches, "update")))
+    bumped = ProductSnapshot.objects.filter(version=2).count()
+    assert bumped == len(ids) * payloads, f"{bumped} snapshots updated"
     ProductSnapshot.objects.filter(product_id__in=ids[:sample]).delete()
     rows.append((f"snapshots_publish, one product a transaction ({sample})", sample,
                  *timed(counter, publish_one_by_one)))
@@ -124,7 +144,11 @@ def main() -> None:
                         help="products published one by one, for the comparison")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--profile", default="",
+                        help="steps to profile with pyinstrument (build,insert,unchanged,update): "
+                             "their text profiles go to bench/out/")
     args = parser.parse_args()
+    PROFILED.update(filter(None, args.profile.split(",")))
     if args.postgres:
         with postgres_started() as url:
             setup_django_url(url)
