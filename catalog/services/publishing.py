@@ -22,7 +22,8 @@ from collections.abc import Iterable
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from catalog.loaders import ProductRulesLoader
@@ -163,9 +164,11 @@ def snapshots_publish_batch(*, products: Iterable[Product], channels: Iterable[C
         if missing := renditions_missing_loaded(full, channels):
             raise RenditionsPending(full, missing)
     now = timezone.now()
+    # Stored payloads come as their text, parsed by orjson for the comparison only.
     existing = {
         (s.channel_id, s.style_code, s.locale): s
-        for s in ProductSnapshot.objects.select_for_update().order_by("id").filter(
+        for s in ProductSnapshot.objects.select_for_update().order_by("id").defer("payload")
+        .annotate(stored_json=Cast("payload", output_field=TextField())).filter(
             channel__in=channels, style_code__in=[p.style_code for p in products]
         )
     }
@@ -303,8 +306,8 @@ _PUBLICATION_KEYS = ("version", "published_at")
 
 def _unchanged(snapshot: ProductSnapshot, fresh: dict) -> bool:
     """Whether `fresh` (a payload as the database gives JSON back) shows what the snapshot
-    stores, its version and publication date aside."""
-    stored = snapshot.payload
+    stores (its `stored_json`), its version and publication date aside."""
+    stored = orjson.loads(snapshot.stored_json)
     return (fresh.keys() == stored.keys()
             and all(fresh[k] == stored[k] for k in fresh if k not in _PUBLICATION_KEYS))
 
