@@ -106,9 +106,9 @@ class PublishedAt(FromContext, serializers.DateTimeField):
 
 class PayloadSerializer(serializers.Serializer):
     """A part of the payload whose fields named in `once_per` depend on the object alone
-    ("object") or on it and the channel ("channel"), not on the locale: within one batch (a
-    `memo` dict in the context) they are rendered once and reused for every other locale and
-    channel, the payloads of a product differing mostly by their texts."""
+    ("object"), on it and the locale ("locale", not the channel) or on it and the channel
+    ("channel", not the locale): within one batch (a `memo` dict in the context) each is
+    rendered once and reused by the product's other payloads, 11 for the demo's channels."""
 
     once_per: dict[str, str] = {}
 
@@ -123,7 +123,8 @@ class PayloadSerializer(serializers.Serializer):
                 key = None
             else:
                 key = (type(self), field.field_name, type(instance), instance.pk,
-                       self.context["channel"].pk if scope == "channel" else None)
+                       self.context["channel"].pk if scope == "channel"
+                       else self.context["locale"] if scope == "locale" else None)
                 if key in memo:
                     ret[field.field_name] = memo[key]
                     continue
@@ -356,6 +357,8 @@ class ProductSerializer(PayloadSerializer):
     """The published snapshot of a product in one locale (DOMAIN section 7)."""
 
     once_per = {"brand": "object", "season": "object", "composition": "object",
+                "category": "locale", "fit": "locale", "size_chart": "locale",
+                "care": "locale", "returns": "locale",
                 "shipping": "channel", "video": "channel", "ratings": "object"}
 
     kind = serializers.SerializerMethodField(help_text="Always “product” (a feed also lists "
