@@ -49,7 +49,9 @@ class ChannelTokenAuthentication(BaseAuthentication):
 
     def token_for(self, key_hash: str):
         """The token with this hash, or None (subclasses authenticate other token kinds)."""
-        return ChannelToken.objects.select_related("channel").filter(key_hash=key_hash).first()
+        # Unique hash: no ORDER BY (`first()` would sort by the model's ordering, a join).
+        return next(iter(ChannelToken.objects.select_related("channel")
+                         .filter(key_hash=key_hash).order_by()[:1]), None)
 
     def invalid_message(self, raw: str | None) -> str:
         return "Invalid token."

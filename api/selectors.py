@@ -97,12 +97,12 @@ def _as_datetime(value) -> datetime:
 
 
 def snapshot_get(*, channel: Channel, locale: str, style_code: str) -> FeedRow | None:
-    row = (
+    # One row by the unique (channel, style, locale): no ORDER BY, unlike `first()`.
+    row = next(iter(
         _snapshots(channel=channel, locale=locale)
         .filter(style_code=style_code, deleted=False)
-        .values_list(*FEED_FIELDS)
-        .first()
-    )
+        .order_by().values_list(*FEED_FIELDS)[:1]
+    ), None)
     return FeedRow(*row) if row else None
 
 
@@ -116,9 +116,9 @@ class SnapshotHead:
 def snapshot_head(*, channel: Channel, locale: str, style_code: str) -> SnapshotHead | None:
     """Where a live snapshot stands, without its payload: enough to answer a conditional
     request with a 304 (one query on the snapshot's unique index)."""
-    row = (ProductSnapshot.objects.filter(channel=channel, locale=locale, style_code=style_code,
-                                          deleted=False)
-           .values_list("id", "sequence", "updated_at").first())
+    row = next(iter(ProductSnapshot.objects.filter(channel=channel, locale=locale,
+                                                   style_code=style_code, deleted=False)
+                    .order_by().values_list("id", "sequence", "updated_at")[:1]), None)
     return SnapshotHead(*row) if row else None
 
 

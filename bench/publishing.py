@@ -11,8 +11,9 @@ once and reused (``--rebuild`` starts over); ``--postgres`` starts its own serve
 without its photo and workflow steps, so that rendition generation (the media benchmark's
 subject) is not measured.
 
-Measured, each as products per second by the clock and per CPU second of this process (on
-PostgreSQL the server's CPU is not in it), with queries per product:
+Measured, each as products per second by the clock, per CPU second of this process, and per
+CPU second of this process and its PostgreSQL backend together (read from /proc: the figure
+that other jobs on the machine change least), with queries per product:
 - payload building alone (``products_for_publishing`` per batch of ``PUBLISH_BATCH`` +
   ``snapshot_payload`` for 3 channels x their locales, 11 payloads per product);
 - ``snapshots_publish_batch``, one transaction per batch (insert);
@@ -41,17 +42,50 @@ def build(products: int) -> None:
     call_command("load_demo", products=products, no_admin=True, catalog_only=True)
 
 
-def timed(counter, function):
+PROFILED: set[str] = set()  # steps profiled with pyinstrument: build, insert, unchanged, update
+
+
+def server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (Linux /proc; 0 on
+    SQLite, whose work is this process's)."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def timed(counter, function, name: str = ""):
+    from django.db import connection
+
+    profiler = None
+    if name in PROFILED:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+    server = server_cpu()  # outside the count
     with connection.execute_wrapper(counter):
         clock, cpu = time.perf_counter(), time.process_time()
         function()
-        return time.perf_counter() - clock, time.process_time() - cpu, counter.reset()
+        clock, cpu = time.perf_counter() - clock, time.process_time() - cpu
+        result = clock, cpu, counter.reset()
+    result += (server_cpu() - server,)
+    if profiler is not None:
+        profiler.stop()
+        path = OUT / f"profile-publishing-{connection.vendor}-{name}.txt"
+        path.write_text(profiler.output_text(unicode=True, show_all=False, color=False))
+        print(f"profile of {name}: {path}")
+    return result
 
 
 def measure(label: str, sample: int) -> list[tuple]:
     from django.db import transaction
+    from django.db.models import F
     from django.utils import timezone
 
     from catalog.models import Channel, Product, ProductSnapshot
@@ -74,10 +108,12 @@ def measure(label: str, sample: int) -> list[tuple]:
 
     def build_payloads():
         for batch in batches:
+            memo = {}  # as snapshots_publish_batch: the locale-independent parts once a batch
             for full in products_for_publishing(batch, channels):
                 for channel in channels:
                     for locale in channel.locales:
-                        snapshot_payload(full, channel, locale, version=1, published_at=now)
+                        snapshot_payload(full, channel, locale, version=1, published_at=now,
+                                         memo=memo)
 
     def publish_batches():
         for batch in batches:
@@ -90,14 +126,18 @@ def measure(label: str, sample: int) -> list[tuple]:
             with transaction.atomic():
                 snapshots_publish(product=product, channels=channels)
 
-    steps = [("build payloads", build_payloads, len(ids)),
-             ("snapshots_publish_batch (insert)", publish_batches, len(ids)),
-             ("again, unchanged (compared, nothing written)", publish_batches, len(ids))]
-    for name, function, count in steps:
-        rows.append((name, count, *timed(counter, function)))
-    Product.objects.update(rating_count=7)  # every payload changes: versions bumped
+    steps = [("build", "build payloads", build_payloads, len(ids)),
+             ("insert", "snapshots_publish_batch (insert)", publish_batches, len(ids)),
+             ("unchanged", "again, unchanged (compared, nothing written)", publish_batches,
+              len(ids))]
+    for key, name, function, count in steps:
+        rows.append((name, count, *timed(counter, function, key)))
+    # Every payload changes, whatever an earlier run on the same database left.
+    Product.objects.update(rating_average=4.5, rating_count=F("rating_count") + 1)
     rows.append(("again, every product changed (update)", len(ids),
-                 *timed(counter, publish_batches)))
+                 *timed(counter, publish_batches, "update")))
+    bumped = ProductSnapshot.objects.filter(version=2).count()
+    assert bumped == len(ids) * payloads, f"{bumped} snapshots updated"
     ProductSnapshot.objects.filter(product_id__in=ids[:sample]).delete()
     rows.append((f"snapshots_publish, one product a transaction ({sample})", sample,
                  *timed(counter, publish_one_by_one)))
@@ -108,12 +148,13 @@ def measure(label: str, sample: int) -> list[tuple]:
 
 def table(label: str, rows: list[tuple]) -> str:
     limit = rows[-1][1] / rows[-1][2]  # one product a transaction, in the same run
-    lines = [f"{label}", "| step | products/s | per CPU second | queries/product | "
-             f"x one-by-one | x target ({TARGET}/s) |", "|---|---:|---:|---:|---:|---:|"]
-    for name, count, clock, cpu, queries in rows:
+    lines = [f"{label}", "| step | products/s | per CPU second | per CPU s with the server | "
+             f"queries/product | x one-by-one | x target ({TARGET}/s) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, count, clock, cpu, queries, server in rows:
         rate = count / clock
-        lines.append(f"| {name} | {rate:,.0f} | {count / cpu:,.0f} | {queries / count:.2f} | "
-                     f"{rate / limit:.1f} | {rate / TARGET:.2f} |")
+        lines.append(f"| {name} | {rate:,.0f} | {count / cpu:,.0f} | {count / (cpu + server):,.0f}"
+                     f" | {queries / count:.2f} | {rate / limit:.1f} | {rate / TARGET:.2f} |")
     return "\n".join(lines)
 
 
@@ -124,7 +165,11 @@ def main() -> None:
                         help="products published one by one, for the comparison")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--profile", default="",
+                        help="steps to profile with pyinstrument (build,insert,unchanged,update): "
+                             "their text profiles go to bench/out/")
     args = parser.parse_args()
+    PROFILED.update(filter(None, args.profile.split(",")))
     if args.postgres:
         with postgres_started() as url:
             setup_django_url(url)

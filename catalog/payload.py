@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from drf_spectacular.utils import extend_schema_field
 
@@ -103,6 +104,41 @@ class PublishedAt(FromContext, serializers.DateTimeField):
         return value.isoformat()
 
 
+class PayloadSerializer(serializers.Serializer):
+    """A part of the payload whose fields named in `once_per` depend on the object alone
+    ("object"), on it and the locale ("locale", not the channel) or on it and the channel
+    ("channel", not the locale): within one batch (a `memo` dict in the context) each is
+    rendered once and reused by the product's other payloads, 11 for the demo's channels."""
+
+    once_per: dict[str, str] = {}
+
+    def to_representation(self, instance):
+        memo = self.context.get("memo")
+        if memo is None or not self.once_per:
+            return super().to_representation(instance)
+        ret = {}
+        for field in self._readable_fields:
+            scope = self.once_per.get(field.field_name)
+            if scope is None:
+                key = None
+            else:
+                key = (type(self), field.field_name, type(instance), instance.pk,
+                       self.context["channel"].pk if scope == "channel"
+                       else self.context["locale"] if scope == "locale" else None)
+                if key in memo:
+                    ret[field.field_name] = memo[key]
+                    continue
+            try:  # as DRF's Serializer.to_representation
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            ret[field.field_name] = (None if attribute is None
+                                     else field.to_representation(attribute))
+            if key is not None:
+                memo[key] = ret[field.field_name]
+        return ret
+
+
 class RenditionSerializer(serializers.Serializer):
     """One rendition as a channel fetches it. Snapshots store the file's storage name; the API
     makes the URL when it serves them, from the media settings then in force."""
@@ -152,13 +188,15 @@ class VariantSerializer(serializers.Serializer):
     size = serializers.CharField(source="size_label")
 
 
-class PhotoSerializer(serializers.Serializer):
+class PhotoSerializer(PayloadSerializer):
+    once_per = {"renditions": "channel"}
     role = serializers.ChoiceField(choices=PhotoRole.choices)
     alt = LocalizedText("alt_text")
     renditions = Renditions(source="asset")
 
 
-class ColourSerializer(serializers.Serializer):
+class ColourSerializer(PayloadSerializer):
+    once_per = {"variants": "object"}
     code = serializers.CharField()
     name = LocalizedText("name")
     photos = PhotoSerializer(many=True)
@@ -189,6 +227,9 @@ class FitSerializer(serializers.Serializer):
     model_size = OptionalText()
 
 
+_number = Number()
+
+
 class MeasurementsSerializer(serializers.Serializer):
     """Centimetres; only the measurements the row has."""
 
@@ -203,7 +244,7 @@ class MeasurementsSerializer(serializers.Serializer):
         return row
 
     def to_representation(self, row: SizeChartRow):
-        return {name.removesuffix("_cm"): Number().to_representation(getattr(row, name))
+        return {name.removesuffix("_cm"): _number.to_representation(getattr(row, name))
                 for name in SizeChartRow.MEASUREMENTS if getattr(row, name) is not None}
 
 
@@ -218,7 +259,8 @@ class SizeChartRowSerializer(serializers.Serializer):
     measurements_cm = MeasurementsSerializer()
 
 
-class SizeChartSerializer(serializers.Serializer):
+class SizeChartSerializer(PayloadSerializer):
+    once_per = {"rows": "object"}
     basis = serializers.ChoiceField(choices=SizeChartBasis.choices, source="size_chart_basis",
                                     help_text="body or garment measurements")
     advice = LocalizedText("size_advice")
@@ -235,7 +277,8 @@ class CareSymbolsSerializer(serializers.Serializer):
     professional = OptionalChoice(CareProfessional.choices, source="care_professional")
 
 
-class CareSerializer(serializers.Serializer):
+class CareSerializer(PayloadSerializer):
+    once_per = {"symbols": "object"}
     symbols = CareSymbolsSerializer(source="*")
     text = LocalizedText("care_text")
 
@@ -289,7 +332,8 @@ class VideoSerializer(serializers.Serializer):
         }
 
 
-class SocialImageSerializer(serializers.Serializer):
+class SocialImageSerializer(PayloadSerializer):
+    once_per = {"renditions": "channel"}
     ratio = serializers.ChoiceField(choices=SocialRatio.choices)
     alt = LocalizedText("alt_text")
     renditions = SocialRenditions()
@@ -309,8 +353,13 @@ def ratings_payload(product: Product) -> dict | None:
         else None
 
 
-class ProductSerializer(serializers.Serializer):
+class ProductSerializer(PayloadSerializer):
     """The published snapshot of a product in one locale (DOMAIN section 7)."""
+
+    once_per = {"brand": "object", "season": "object", "composition": "object",
+                "category": "locale", "fit": "locale", "size_chart": "locale",
+                "care": "locale", "returns": "locale",
+                "shipping": "channel", "video": "channel", "ratings": "object"}
 
     kind = serializers.SerializerMethodField(help_text="Always “product” (a feed also lists "
                                              "tombstones, of kind “tombstone”).")
@@ -345,8 +394,12 @@ _bound = threading.local()
 
 
 def snapshot_payload(product: Product, channel: Channel, locale: str, *, version: int,
-                     published_at: datetime) -> dict:
-    """The JSON a channel serves for a product in a locale, from `product_for_publishing`."""
+                     published_at: datetime, memo: dict | None = None) -> dict:
+    """The JSON a channel serves for a product in a locale, from `product_for_publishing`.
+
+    Payloads rendered with the same `memo` (a dict, for one batch of loaded products) share
+    the parts that do not depend on the locale (`PayloadSerializer.once_per`): treat them as
+    read-only."""
     # Binding a serializer's field tree (DRF deep-copies every declared field) costs several
     # times the rendering, and approval renders a payload per channel and locale: each thread
     # binds one serializer and renders every payload with it, its context updated per call.
@@ -354,5 +407,5 @@ def snapshot_payload(product: Product, channel: Channel, locale: str, *, version
     if serializer is None:
         serializer = _bound.serializer = ProductSerializer(context={})
     serializer.context.update(channel=channel, locale=locale, version=version,
-                              published_at=published_at)
+                              published_at=published_at, memo=memo)
     return serializer.to_representation(product)

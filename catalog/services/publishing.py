@@ -22,7 +22,8 @@ from collections.abc import Iterable
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from catalog.loaders import ProductRulesLoader
@@ -163,23 +164,26 @@ def snapshots_publish_batch(*, products: Iterable[Product], channels: Iterable[C
         if missing := renditions_missing_loaded(full, channels):
             raise RenditionsPending(full, missing)
     now = timezone.now()
+    # Stored payloads come as their text, parsed by orjson for the comparison only.
     existing = {
         (s.channel_id, s.style_code, s.locale): s
-        for s in ProductSnapshot.objects.select_for_update().order_by("id").filter(
+        for s in ProductSnapshot.objects.select_for_update().order_by("id").defer("payload")
+        .annotate(stored_json=Cast("payload", output_field=TextField())).filter(
             channel__in=channels, style_code__in=[p.style_code for p in products]
         )
     }
     changed: dict[int, list[ProductSnapshot]] = {}
-    to_create, to_update = [], []
+    to_create, to_update, memo = [], [], {}
     for full in products:
         for channel in channels:
             for locale in channel.locales:
                 snapshot = existing.get((channel.pk, full.style_code, locale))
                 version = snapshot.version + 1 if snapshot else 1
                 payload = snapshot_payload(full, channel, locale, version=version,
-                                           published_at=now)
+                                           published_at=now, memo=memo)
+                text = orjson.dumps(payload, default=_json_default)
                 if snapshot is not None and not snapshot.deleted and _unchanged(
-                        snapshot, payload):
+                        snapshot, orjson.loads(text)):
                     continue  # re-approved as it was: no new version, no event, same position
                 if snapshot is None:
                     snapshot = ProductSnapshot(channel=channel, style_code=full.style_code,
@@ -189,6 +193,7 @@ def snapshots_publish_batch(*, products: Iterable[Product], channels: Iterable[C
                     to_update.append(snapshot)
                 snapshot.product = full
                 snapshot.payload = payload
+                snapshot.payload_json = text.decode()  # written as dumped, once
                 snapshot.version = version
                 snapshot.deleted = False
                 snapshot.published_at = snapshot.updated_at = now
@@ -219,14 +224,8 @@ def _snapshots_insert(snapshots: list[ProductSnapshot], sequence: int) -> None:
     cost more than rendering them."""
     if not snapshots:
         return
-    connection = connections[router.db_for_write(ProductSnapshot)]
-    quote, meta = connection.ops.quote_name, ProductSnapshot._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[f.get_db_prep_save(getattr(s, f.attname), connection)
-                                  for f in fields] for s in snapshots])
+    fields = [f for f in ProductSnapshot._meta.concrete_fields if not f.primary_key]
+    _insert_many(ProductSnapshot, fields, [_prepared(s, fields) for s in snapshots])
     by_key = {(s.channel_id, s.style_code, s.locale): s for s in snapshots}
     for pk, *key in ProductSnapshot.objects.filter(
         sequence=sequence, style_code__in={s.style_code for s in snapshots}
@@ -236,32 +235,85 @@ def _snapshots_insert(snapshots: list[ProductSnapshot], sequence: int) -> None:
             snapshot._state.adding = False
 
 
+def _insert_many(model, fields: list, rows: list[list]) -> None:
+    """Insert `rows` (values of `fields`, prepared for the database): by one COPY on
+    PostgreSQL (measured about twice as fast as an executemany of a batch's 2,200 snapshots,
+    server time included), by one executemany elsewhere. A COPY goes to the driver's cursor,
+    so Django's query log does not list it."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_rows(connection, cursor, quote(model._meta.db_table),
+                       [quote(f.column) for f in fields], rows)
+            return
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+                           f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
+
+
+def _copy_rows(connection, cursor, table: str, columns: list[str], rows: list[list]) -> None:
+    """`rows` into `table` by one COPY (PostgreSQL), through the driver's cursor."""
+    with connection.wrap_database_errors, cursor.cursor.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _json_default(value):
+    return DjangoJSONEncoder().default(value)
+
+
+def _prepared(snapshot: ProductSnapshot, fields: list) -> list:
+    """The values of `fields` as the database takes them; a payload rendered by a batch goes
+    as the JSON text it was compared by (orjson's), not dumped again by the JSON field."""
+    connection = connections[router.db_for_write(ProductSnapshot)]
+    text = getattr(snapshot, "payload_json", None)
+    return [text if text is not None and f.name == "payload"
+            else f.get_db_prep_save(getattr(snapshot, f.attname), connection) for f in fields]
+
+
 def _snapshots_update(snapshots: list[ProductSnapshot], names: list[str]) -> None:
-    """Write `names` of `snapshots` by id in one executemany: measured several times faster
-    than ``bulk_update``'s CASE per column over a batch's thousands of rows."""
+    """Write `names` of `snapshots` by id: by one executemany on SQLite, measured several
+    times faster than ``bulk_update``'s CASE per column over a batch's thousands of rows; on
+    PostgreSQL through a temporary table."""
     if not snapshots:
         return
     connection = connections[router.db_for_write(ProductSnapshot)]
     quote, meta = connection.ops.quote_name, ProductSnapshot._meta
     fields = [meta.get_field(name) for name in names]
-    sql = (f"UPDATE {quote(meta.db_table)} SET "
-           f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-           f"WHERE {quote(meta.pk.column)} = %s")
-    rows = [[f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]
-            for s in snapshots]
+    rows = [_prepared(s, fields) + [s.pk] for s in snapshots]
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+                f"WHERE {pk} = %s", rows)
+            return
+        # The rows by COPY into a temporary table, then one UPDATE joined to it: an
+        # executemany's statement per row was measured twice as slow there, and an UPDATE
+        # from VALUES spent its time quoting thousands of payloads into the statement.
+        temp = quote("publishing_snapshot_rows")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} ("
+            f"{', '.join(f'{quote(f.column)} {f.db_type(connection)}' for f in fields)}, "
+            f"{pk} {meta.pk.rel_db_type(connection)})")
+        _copy_rows(connection, cursor, temp, [*[quote(f.column) for f in fields], pk], rows)
+        cursor.execute(
+            f"UPDATE {table} AS t SET "
+            f"{', '.join(f'{quote(f.column)} = v.{quote(f.column)}' for f in fields)} "
+            f"FROM {temp} AS v WHERE t.{pk} = v.{pk}")
+        cursor.execute(f"DROP TABLE {temp}")
 
 
 # What a payload says of its publication, not of the product.
 _PUBLICATION_KEYS = ("version", "published_at")
 
 
-def _unchanged(snapshot: ProductSnapshot, payload: dict) -> bool:
-    """Whether `payload` shows what the snapshot stores, compared as the database keeps JSON,
-    its version and publication date aside."""
-    fresh = orjson.loads(orjson.dumps(payload, default=DjangoJSONEncoder().default))
-    stored = snapshot.payload
+def _unchanged(snapshot: ProductSnapshot, fresh: dict) -> bool:
+    """Whether `fresh` (a payload as the database gives JSON back) shows what the snapshot
+    stores (its `stored_json`), its version and publication date aside."""
+    stored = orjson.loads(snapshot.stored_json)
     return (fresh.keys() == stored.keys()
             and all(fresh[k] == stored[k] for k in fresh if k not in _PUBLICATION_KEYS))
 
@@ -351,12 +403,16 @@ def _gtins_index(*, payloads: dict[tuple[int, str], dict | None]) -> None:
         styles_of.setdefault(channel_id, set()).add(style_code)
     for channel_id, styles in styles_of.items():
         PublishedGtin.objects.filter(channel_id=channel_id, style_code__in=sorted(styles)).delete()
-    PublishedGtin.objects.bulk_create([
-        PublishedGtin(channel_id=channel_id, style_code=style_code, gtin=gtin)
+    meta = PublishedGtin._meta
+    rows = [
+        [channel_id, style_code, gtin]
         for (channel_id, style_code), payload in payloads.items() if payload
         for gtin in sorted({gtin_normalize(variant["gtin"]) for colour in payload["colours"]
                             for variant in colour["variants"]})
-    ])
+    ]
+    if rows:
+        _insert_many(PublishedGtin, [meta.get_field(name) for name in
+                                     ("channel", "style_code", "gtin")], rows)
 
 
 # Live-data writes name products in batches; each query stays well under every database's

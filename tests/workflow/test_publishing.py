@@ -7,10 +7,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Brand, Category, Product, ProductSnapshot, ShippingRate
+from catalog.models import Brand, Category, Channel, Product, ProductSnapshot, ShippingRate
 from catalog.services.completeness import completeness_for
 from catalog.services.publishing import (
     product_for_publishing,
+    products_for_publishing,
     snapshot_payload,
     snapshots_publish,
     snapshots_tombstone,
@@ -186,6 +187,34 @@ def test_video_and_social_images_are_published_with_the_channel_renditions(scree
     [social] = fr["social_images"]
     assert social["ratio"] == "4x5" and social["alt"] == "Robe à la plage"
     assert list(social["renditions"]) == ["fill-1080x1350|focus-40x30|format-webp"]
+
+
+def test_payloads_of_a_batch_share_their_locale_free_parts_and_show_the_same(screens, django_capture_on_commit_callbacks):
+    """A batch renders what does not depend on the locale once per product (and channel) and
+    reuses it: every payload is the same as rendered alone."""
+    wide = Channel.objects.create(
+        code="wide", name="Wide", locales=["en", "fr", "de"], markets=["FR", "DE"],
+        required_fields=[], min_photos=0, renditions=["fill-160x200|format-webp"],
+    )
+    products = [make_complete_product(photos=2), make_complete_product(photos=1)]
+    with django_capture_on_commit_callbacks(execute=True):
+        video_set(product=products[0], video_file=SimpleUploadedFile("clip.mp4", video("mp4")),
+                  poster_file=jpeg_file("poster.jpg"))
+        social_image_add(product=products[0], ratio="4x5", file=jpeg_file("social.jpg"),
+                         alt_text={"en": "Dress on the beach", "fr": "Robe à la plage"})
+    factories.SizeChartRowFactory(product=products[1], size_label="L")
+    channels, now, memo = [screens, wide], timezone.now(), {}
+    loaded = products_for_publishing([p.pk for p in products], channels)
+    shared = [snapshot_payload(full, channel, locale, version=1, published_at=now, memo=memo)
+              for full in loaded for channel in channels for locale in channel.locales]
+    alone = [snapshot_payload(full, channel, locale, version=1, published_at=now)
+             for full in products_for_publishing([p.pk for p in products], channels)
+             for channel in channels for locale in channel.locales]
+    assert shared == alone
+    assert memo  # the batch did share parts
+    assert {tuple(p["colours"][0]["photos"][0]["renditions"]) for p in shared} == {
+        ("fill-80x100|format-webp",), ("fill-160x200|format-webp",)}
+    assert [p["name"] for p in shared[:2]] == ["Linen dress", "Robe en lin"]
 
 
 def test_media_urls_in_snapshots_are_absolute_against_the_public_url(screens, settings, django_capture_on_commit_callbacks):
