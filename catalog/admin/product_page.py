@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
+import nested_admin.nested
 from django import forms
 from django.conf import settings
 from django.forms.forms import NON_FIELD_ERRORS
@@ -216,8 +218,30 @@ def page_errors(adminform, tabs: list[PageTab]) -> list[PageError]:
     return found
 
 
+class OneRowMediaInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset):
+    """nested_admin's inline on the page, whose media is its first row's (with that row's
+    nested inlines) instead of every row's: the rows of a formset share their widgets, as
+    Django's ``BaseFormSet.media`` assumes too. Asking every row built each row's admin form
+    and nested inlines once more before the page rendered them: a fifth of the page's time."""
+
+    _media_rows = None
+
+    def __iter__(self):
+        return islice(super().__iter__(), self._media_rows)
+
+    @property
+    def media(self):
+        self._media_rows = 1
+        try:
+            return super().media
+        finally:
+            self._media_rows = None
+
+
 class ProductPageAdminMixin:
     """For the product admin: the change page's tabs, locale switcher and error summary."""
+
+    inline_admin_formset_helper_cls = OneRowMediaInlineAdminFormSet
 
     @property
     def media(self):
