@@ -6,6 +6,7 @@ error summary and of the completeness panel to their field.
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -51,6 +52,17 @@ class SharedChoicesSelect(forms.Select):
     def __init__(self, key: str, attrs=None, choices=()):
         super().__init__(attrs, choices)
         self.key = key
+
+    def optgroups(self, name, value, attrs=None):
+        # Only the chosen options are built: the others are dropped below anyway.
+        chosen = set(value)
+        shown = copy.copy(self)
+        shown.choices = [
+            (key, [(v, label) for v, label in options if str(v) in chosen])
+            if isinstance(options, (list, tuple)) else (key, options)
+            for key, options in self.choices
+            if isinstance(options, (list, tuple)) or str(key) in chosen]
+        return super(SharedChoicesSelect, shown).optgroups(name, value, attrs)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
