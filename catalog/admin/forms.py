@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from catalog.models import ContentField
 from catalog.services.errors import ContentError
@@ -159,6 +160,16 @@ class RowCountCappedMixin:
         return super().total_form_count()
 
 
+class EmptyFormOnceMixin:
+    """A formset whose new-row template (``empty_form``) is built once: Django builds it anew
+    at each use, and nested_admin's templates use it at each pass over the rows (three per
+    inline on the product page, which has a dozen inlines)."""
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
+
+
 class BoundedInlineMixin:
     """An inline that builds at most ``absolute_max`` rows (``max_num`` unless set), whatever
     TOTAL_FORMS a post claims, and refuses more with a message naming its rows.
@@ -177,7 +188,7 @@ class BoundedInlineMixin:
         kwargs.setdefault("absolute_max", self.absolute_max or type(self).max_num)
         kwargs.setdefault("validate_max", self.validate_max)
         formset = super().get_formset(request, obj, **kwargs)
-        formset = type(formset.__name__, (RowCountCappedMixin, formset), {})
+        formset = type(formset.__name__, (RowCountCappedMixin, EmptyFormOnceMixin, formset), {})
         formset.default_error_messages = {
             "too_many_forms": f"A page may send at most %(num)d "
             f"{self.model._meta.verbose_name_plural} here; this one sent more. Nothing was "

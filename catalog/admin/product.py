@@ -94,6 +94,7 @@ class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
 # The most rows of each kind a product page takes: well above real products (10 colours of
 # 10 photos in 10 sizes), low enough that a forged TOTAL_FORMS is refused at once.
 class VariantInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+    template = "admin/catalog/product/tabular_rows.html"
     model = Variant
     formset = VariantFormSet
     fields = ("size_label", "sku", "gtin")
@@ -113,6 +114,7 @@ class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
 
 class CompositionInline(SharedChoicesInlineMixin, BoundedInlineMixin,
                         nested_admin.NestedTabularInline):
+    template = "admin/catalog/product/tabular_rows.html"
     model = CompositionLine
     shared_choices = ("fibre",)
     formset = CompositionFormSet
@@ -123,6 +125,7 @@ class CompositionInline(SharedChoicesInlineMixin, BoundedInlineMixin,
 
 
 class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+    template = "admin/catalog/product/tabular_rows.html"
     model = SizeChartRow
     fields = ("size_label", *SizeChartRow.SYSTEMS, *SizeChartRow.MEASUREMENTS, "position")
     sortable_field_name = "position"
@@ -136,6 +139,7 @@ class ShippingFormSet(OneRatePerMarketMixin, nested_admin.formsets.NestedInlineF
 
 class ShippingInline(SharedChoicesInlineMixin, BoundedInlineMixin,
                      nested_admin.NestedTabularInline):
+    template = "admin/catalog/product/tabular_rows.html"
     model = ShippingRate
     shared_choices = ("country", "currency")
     formset = ShippingFormSet

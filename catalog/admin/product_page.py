@@ -6,11 +6,15 @@ error summary and of the completeness panel to their field.
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
+import nested_admin.nested
 from django import forms
 from django.conf import settings
+from django.contrib.admin.utils import flatten_fieldsets
 from django.forms.forms import NON_FIELD_ERRORS
 from modeltranslation.utils import build_localized_fieldname
 
@@ -48,6 +52,17 @@ class SharedChoicesSelect(forms.Select):
     def __init__(self, key: str, attrs=None, choices=()):
         super().__init__(attrs, choices)
         self.key = key
+
+    def optgroups(self, name, value, attrs=None):
+        # Only the chosen options are built: the others are dropped below anyway.
+        chosen = set(value)
+        shown = copy.copy(self)
+        shown.choices = [
+            (key, [(v, label) for v, label in options if str(v) in chosen])
+            if isinstance(options, (list, tuple)) else (key, options)
+            for key, options in self.choices
+            if isinstance(options, (list, tuple)) or str(key) in chosen]
+        return super(SharedChoicesSelect, shown).optgroups(name, value, attrs)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -216,8 +231,72 @@ def page_errors(adminform, tabs: list[PageTab]) -> list[PageError]:
     return found
 
 
+@dataclass
+class TabularRow:
+    admin_form: object  # the row's InlineAdminForm
+    hidden: list  # the bound fields shown as hidden inputs, in the fieldsets' order
+    cells: list  # the bound fields shown in columns
+    cell_count: int
+    is_initial: bool  # a stored row
+    is_empty: bool  # the template of a new row
+
+
+class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset):
+    """nested_admin's inline on the page.
+
+    Its media is its first row's (with that row's nested inlines) instead of every row's: the
+    rows of a formset share their widgets, as Django's ``BaseFormSet.media`` assumes too.
+    Asking every row built each row's admin form and nested inlines once more before the page
+    rendered them: a fifth of the page's time. :meth:`tabular_rows` serves
+    ``tabular_rows.html``.
+    """
+
+    _media_rows = None
+
+    def __iter__(self):
+        return islice(super().__iter__(), self._media_rows)
+
+    @property
+    def media(self):
+        self._media_rows = 1
+        try:
+            return super().media
+        finally:
+            self._media_rows = None
+
+    def tabular_rows(self) -> list[TabularRow] | None:
+        """The rows as nested_admin's tabular template shows them, in its order (by the
+        sortable field, rows without a position last), or None where that template's generic
+        markup is needed: read-only fields, nested inlines."""
+        if not self.has_change_permission or self.readonly_fields or getattr(
+                self.opts, "inlines", None):
+            return None
+        names = flatten_fieldsets(self.fieldsets)
+        admin_forms = list(self)
+        if sort := self.opts.sortable_field_name:
+            positions = [admin_form.form[sort].data for admin_form in admin_forms]
+            placed = sorted((int(p), i) for i, p in enumerate(positions) if p and p != "-1")
+            order = [i for _, i in placed] + [
+                i for i, p in enumerate(positions) if not p or p == "-1"]
+            admin_forms = [admin_forms[i] for i in order]
+        last = len(admin_forms) - 1
+        pk_name = self.formset._pk_field.name
+        rows = []
+        for index, admin_form in enumerate(admin_forms):
+            form = admin_form.form
+            fields = [form[name] for name in names]
+            rows.append(TabularRow(
+                admin_form, [f for f in fields if f.is_hidden],
+                [f for f in fields if not f.is_hidden],
+                1 + len(fields) + bool(self.formset.can_delete), bool(form[pk_name].value()),
+                index == last and self.has_add_permission))
+        return rows
+
+
 class ProductPageAdminMixin:
     """For the product admin: the change page's tabs, locale switcher and error summary."""
+
+    inline_admin_formset_helper_cls = ProductPageInlineAdminFormSet
 
     @property
     def media(self):

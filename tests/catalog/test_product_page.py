@@ -80,3 +80,17 @@ def test_the_pages_html_loses_indentation_but_not_what_text_areas_hold():
     assert html_compacted(html) == (
         '<div>\n<p>\ntext</p>\n<textarea name="a">\n  two\n    spaces</textarea>'
         '\n<input><span id="kept"></span><input aria-describedby="kept">')
+
+
+def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client):
+    product = factories.ProductFactory()
+    for position, size in [(2, "L"), (0, "S"), (1, "M")]:
+        factories.SizeChartRowFactory(product=product, size_label=size, position=position)
+    html = admin_client.get(change_url(product)).content.decode()
+    group = html[html.index('id="size_chart_rows-group"'):]
+    group = group[:group.index("</table>")]
+    shown = [group.index(f'value="{size}"') for size in ("S", "M", "L")]
+    assert shown == sorted(shown)
+    assert group.count('class="djn-tbody djn-item djn-inline-form has_original"') == 3
+    assert group.index('id="size_chart_rows-empty"') > shown[-1]
+    assert 'class="djn-td field-eu"' in group and 'class="add-row"' in group
