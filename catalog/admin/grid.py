@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -21,13 +22,13 @@ from django.utils.timezone import localtime
 
 from catalog.admin.completeness import CompletenessFilter
 from catalog.completeness.selectors import (
-    completeness_lowest_subquery,
+    completeness_lowest_relation,
     products_completeness_badges,
 )
 from catalog.models import Brand, Category, Channel, Product, Season
 from catalog.selectors import category_path_labels, products_publication
 
-LOWEST_SCORE = "completeness_lowest_%d"
+LOWEST_SCORE = "lowest_score_%d"
 
 
 class MultiChoiceFilter(admin.SimpleListFilter):
@@ -160,6 +161,17 @@ class GridChangeList(ChangeList):
         self.link_filters, self.preserved_filters = self.preserved_filters, ""
         self._result_urls = {}
 
+    def get_ordering(self, request, queryset):
+        """Ties of a channel's lowest score in the list's default order (the admin would
+        break them by descending id)."""
+        ordering = super().get_ordering(request, queryset)
+        by_score = any(isinstance(part, OrderBy) and isinstance(part.expression, F)
+                       and part.expression.name.startswith(LOWEST_SCORE.split("%")[0])
+                       for part in ordering)
+        if by_score and ordering[-1] == "-pk":
+            ordering[-1:] = self.lookup_opts.ordering
+        return ordering
+
     def url_for_result(self, result):
         url = self._result_urls.get(result.pk)
         if url is None:
@@ -206,9 +218,10 @@ class ProductGridAdminMixin:
         match = getattr(request, "resolver_match", None)
         if not (match and match.url_name == "catalog_product_changelist"):
             return products
-        lowest = {LOWEST_SCORE % channel.pk: completeness_lowest_subquery(channel.pk)
+        # Joined only when the list is sorted by a channel.
+        lowest = {LOWEST_SCORE % channel.pk: completeness_lowest_relation(channel.pk)
                   for channel in _channels(request)}
-        return products.annotate(**lowest)
+        return products.alias(**lowest)
 
     @admin.display(description="style", ordering="style_code")
     def style(self, obj):
@@ -247,7 +260,7 @@ class ProductGridAdminMixin:
 
         column.__name__ = f"channel_{channel.code.replace('-', '_')}"
         # Not computed yet counts as least complete, on every database.
-        lowest = F(LOWEST_SCORE % channel.pk).asc(nulls_first=True)
+        lowest = F(f"{LOWEST_SCORE % channel.pk}__lowest").asc(nulls_first=True)
         return admin.display(description=channel.code, ordering=lowest)(column)
 
     def channel_cell(self, obj, channel):
