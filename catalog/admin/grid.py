@@ -14,7 +14,6 @@ from functools import lru_cache
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, Q
-from django.db.models.expressions import OrderBy
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -160,17 +159,6 @@ class GridChangeList(ChangeList):
         # view's own context.
         self.link_filters, self.preserved_filters = self.preserved_filters, ""
         self._result_urls = {}
-
-    def get_ordering(self, request, queryset):
-        """Ties of a channel's lowest score in the list's default order (the admin would
-        break them by descending id)."""
-        ordering = super().get_ordering(request, queryset)
-        by_score = any(isinstance(part, OrderBy) and isinstance(part.expression, F)
-                       and part.expression.name.startswith(LOWEST_SCORE.split("%")[0])
-                       for part in ordering)
-        if by_score and ordering[-1] == "-pk":
-            ordering[-1:] = self.lookup_opts.ordering
-        return ordering
 
     def url_for_result(self, result):
         url = self._result_urls.get(result.pk)
