@@ -121,6 +121,8 @@ def requests(client) -> list[tuple[str, str]]:
         ("first page", url),
         (f"page {pages}", f"{url}?p={pages}"),
         ("sorted by web shop's lowest score", f"{url}?o={column}"),
+        ("the same, descending", f"{url}?o=-{column}"),
+        ("incomplete for web shop in French", f"{url}?completeness=webshop:fr:incomplete"),
         ("two brands x two seasons", f"{url}?{filters}"),
         ('search for a word ("dress")', f"{url}?q=dress"),
     ]
@@ -146,11 +148,32 @@ def measure(client, url: str, runs: int, counter: QueryCounter) -> dict:
             "cpu": statistics.median(cpu[3:]), "rows": rows, "queries": sorted(queries)}
 
 
+def explain(client, grid) -> None:
+    """The plan of each request's query for its page of products (the one with a LIMIT)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for label, url in grid:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        page = next((q["sql"] for q in captured.captured_queries
+                     if "LIMIT" in q["sql"] and "ORDER BY" in q["sql"]
+                     and q["sql"].startswith('SELECT "catalog_product"."id"')), None)
+        if page is None:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {page}")
+            print(f"\n{label}:", *(f"  {line}" for line, in cursor.fetchall()), sep="\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--explain", action="store_true",
+                        help="on PostgreSQL, the plan (EXPLAIN ANALYZE) of each request's "
+                             "page of rows")
     parser.add_argument("--profile", action="store_true",
                         help="a pyinstrument profile of 10 loads of each request, as text in "
                              "bench/out/admin_grid/")
@@ -190,6 +213,8 @@ def main() -> None:
         for row in [header, *table]:
             print(" | ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
                              for i, (cell, w) in enumerate(zip(row, widths))))
+        if args.explain and connection.vendor == "postgresql":
+            explain(client, grid)
         if args.profile:
             from pyinstrument import Profiler
 

@@ -21,13 +21,13 @@ from django.utils.timezone import localtime
 
 from catalog.admin.completeness import CompletenessFilter
 from catalog.completeness.selectors import (
-    completeness_lowest_subquery,
+    completeness_lowest_relation,
     products_completeness_badges,
 )
 from catalog.models import Brand, Category, Channel, Product, Season
 from catalog.selectors import category_path_labels, products_publication
 
-LOWEST_SCORE = "completeness_lowest_%d"
+LOWEST_SCORE = "lowest_score_%d"
 
 
 class MultiChoiceFilter(admin.SimpleListFilter):
@@ -206,9 +206,10 @@ class ProductGridAdminMixin:
         match = getattr(request, "resolver_match", None)
         if not (match and match.url_name == "catalog_product_changelist"):
             return products
-        lowest = {LOWEST_SCORE % channel.pk: completeness_lowest_subquery(channel.pk)
+        # Joined only when the list is sorted by a channel.
+        lowest = {LOWEST_SCORE % channel.pk: completeness_lowest_relation(channel.pk)
                   for channel in _channels(request)}
-        return products.annotate(**lowest)
+        return products.alias(**lowest)
 
     @admin.display(description="style", ordering="style_code")
     def style(self, obj):
@@ -247,7 +248,7 @@ class ProductGridAdminMixin:
 
         column.__name__ = f"channel_{channel.code.replace('-', '_')}"
         # Not computed yet counts as least complete, on every database.
-        lowest = F(LOWEST_SCORE % channel.pk).asc(nulls_first=True)
+        lowest = F(f"{LOWEST_SCORE % channel.pk}__lowest").asc(nulls_first=True)
         return admin.display(description=channel.code, ordering=lowest)(column)
 
     def channel_cell(self, obj, channel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
 
 from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
 
@@ -13,12 +13,12 @@ from .engine import locale_of
 ANY_LOCALE = "*"
 
 
-def completeness_lowest_subquery(channel_id: int) -> Subquery:
-    """OuterRef("pk")'s lowest locale score for a channel (None before it is computed): what
-    the product list sorts a channel's completeness by."""
-    rows = (ProductCompleteness.objects.filter(product=OuterRef("pk"), channel_id=channel_id)
-            .order_by("score").values("score")[:1])
-    return Subquery(rows)
+def completeness_lowest_relation(channel_id: int) -> FilteredRelation:
+    """The product's stored lowest locale score for a channel (none before it is computed):
+    what the product list sorts a channel's completeness by, through the (channel, lowest,
+    product) index."""
+    return FilteredRelation("completeness_lowest",
+                            condition=Q(completeness_lowest__channel_id=channel_id))
 
 
 @dataclass

@@ -1,5 +1,5 @@
 from .channel import Channel
-from .completeness import CompletenessTally, ProductCompleteness
+from .completeness import CompletenessLowest, CompletenessTally, ProductCompleteness
 from .jobs import Job
 from .choices import ContentField
 from .content import CompositionLine, SizeChartRow, composition_errors
@@ -38,6 +38,7 @@ __all__ = [
     "ContentProfile",
     "Product",
     "PhotoRole",
+    "CompletenessLowest",
     "CompletenessTally",
     "ProductCompleteness",
     "ProductPhoto",

@@ -87,3 +87,32 @@ class CompletenessTally(models.Model):
     def __str__(self):
         return (f"{self.category_id} @ {self.channel_id}/{self.locale}: "
                 f"{self.complete} complete, {self.incomplete} incomplete")
+
+
+class CompletenessLowest(models.Model):
+    """A product's lowest locale score for a channel: what the product grid sorts a channel's
+    column by, read through the (channel, lowest, product) index.
+
+    Derived from :class:`ProductCompleteness`: the completeness engine writes it with the
+    rows it changes, in the same transaction; ``recompute_completeness`` rebuilds it. A
+    product with no row for a channel has not been computed for it.
+    """
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE,
+                                related_name="completeness_lowest", db_index=False)
+    channel = models.ForeignKey("catalog.Channel", on_delete=models.CASCADE, related_name="+",
+                                db_index=False)
+    lowest = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "lowest completeness"
+        constraints = [
+            models.UniqueConstraint(fields=["product", "channel"],
+                                    name="completeness_lowest_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["channel", "lowest", "product"], name="completeness_lowest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} @ {self.channel_id}: {self.lowest} %"

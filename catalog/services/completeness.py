@@ -14,7 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.completeness.engine import CompletenessContext, evaluate, load_facts
-from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
+from catalog.models import (
+    Channel,
+    CompletenessLowest,
+    CompletenessTally,
+    Product,
+    ProductCompleteness,
+)
 
 BATCH_SIZE = 500
 # Below this many products a change is recomputed right after the commit, in the request;
@@ -124,8 +130,53 @@ def completeness_tally_rebuild(using_connection=None, *, tally=CompletenessTally
             "GROUP BY category_id, channel_id", [ALL_LOCALES])
 
 
+def completeness_lowest_rebuild(using_connection=None, *, lowest=CompletenessLowest,
+                                completeness=ProductCompleteness) -> None:
+    """Each product's lowest locale score per channel taken afresh from the completeness rows,
+    in two statements. (The models can be a migration's.)"""
+    db = using_connection or connection
+    quote = db.ops.quote_name
+    t, c = quote(lowest._meta.db_table), quote(completeness._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {t}")
+        cursor.execute(f"INSERT INTO {t} (product_id, channel_id, lowest) "
+                       f"SELECT product_id, channel_id, MIN(score) FROM {c} "
+                       "GROUP BY product_id, channel_id")
+
+
+def _lowest_of(rows: list[tuple]) -> dict[int, int]:
+    """Per channel id, the lowest score of a product's rows ``(category id, channel id,
+    locale, complete, score)``."""
+    lowest: dict[int, int] = {}
+    for _, channel_id, _, _, score in rows:
+        lowest[channel_id] = min(score, lowest.get(channel_id, score))
+    return lowest
+
+
+def _lowest_apply(product_id: int, old: list[tuple], new: list[tuple],
+                  upserts: list[tuple], deletes: list[tuple]) -> None:
+    """What changes in a product's lowest scores, from its old and new rows."""
+    before, after = _lowest_of(old), _lowest_of(new)
+    upserts.extend((product_id, channel_id, score) for channel_id, score in after.items()
+                   if before.get(channel_id) != score)
+    deletes.extend((product_id, channel_id) for channel_id in before if channel_id not in after)
+
+
+def _lowest_write(cursor, upserts: list[tuple], deletes: list[tuple]) -> None:
+    table = connection.ops.quote_name(CompletenessLowest._meta.db_table)
+    if upserts:
+        cursor.executemany(
+            f"INSERT INTO {table} (product_id, channel_id, lowest) VALUES (%s, %s, %s) "
+            "ON CONFLICT (product_id, channel_id) DO UPDATE SET lowest = excluded.lowest",
+            upserts,
+        )
+    if deletes:
+        cursor.executemany(f"DELETE FROM {table} WHERE product_id = %s AND channel_id = %s",
+                           deletes)
+
+
 def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
-           tally: TallyDeltas) -> None:
+           tally: TallyDeltas, lowest: tuple[list[tuple], list[tuple]] = ([], [])) -> None:
     """Plain multi-row statements: a full recompute writes hundreds of thousands of rows."""
     meta = ProductCompleteness._meta
     table = connection.ops.quote_name(meta.db_table)
@@ -145,6 +196,7 @@ def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
             )
         if to_delete:
             ProductCompleteness.objects.filter(pk__in=to_delete).delete()
+        _lowest_write(cursor, *lowest)
         _tally_apply(tally)
 
 
@@ -164,6 +216,7 @@ def _recompute_batch(product_ids: list[int], context: CompletenessContext) -> Re
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     to_create, to_update, to_delete = [], [], []
     tally: TallyDeltas = {}
+    lowest: tuple[list[tuple], list[tuple]] = ([], [])
     for product in facts:
         rows = existing.pop(product.id, {})
         old, new = [], []
@@ -192,7 +245,8 @@ def _recompute_batch(product_ids: list[int], context: CompletenessContext) -> Re
         if old != new:
             _tally_count(tally, old, -1)
             _tally_count(tally, new, +1)
-    _write(to_create, to_update, to_delete, tally)
+            _lowest_apply(product.id, old, new, *lowest)
+    _write(to_create, to_update, to_delete, tally, lowest)
     summary.products = len(facts)
     summary.rows_created, summary.rows_updated = len(to_create), len(to_update)
     summary.rows_deleted = len(to_delete)

@@ -1,11 +1,12 @@
 """Recompute completeness for the whole catalog, after a rule change or to repair it; the
-dashboard's tally is counted afresh after it."""
+dashboard's tally and the grid's lowest scores are counted afresh after it."""
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog.models import Channel, Product
 from catalog.services.completeness import (
     BATCH_SIZE,
+    completeness_lowest_rebuild,
     completeness_recompute,
     completeness_tally_rebuild,
 )
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             summary = completeness_recompute(channels=selected, batch_size=batch_size,
                                              progress=bar.update)
         completeness_tally_rebuild()
+        completeness_lowest_rebuild()
         self.stdout.write(
             f"Recomputed {summary.products} products for {', '.join(c.code for c in selected)}: "
             f"{summary.rows_created} rows created, {summary.rows_updated} changed, "
