@@ -16,6 +16,8 @@ from django.utils import timezone
 from catalog.completeness.engine import CompletenessContext, evaluate, load_facts
 from catalog.models import Channel, CompletenessTally, Product, ProductCompleteness
 
+from .publishing import _insert_many
+
 BATCH_SIZE = 500
 # Below this many products a change is recomputed right after the commit, in the request;
 # more go to a Celery task.
@@ -126,7 +128,10 @@ def completeness_tally_rebuild(using_connection=None, *, tally=CompletenessTally
 
 def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
            tally: TallyDeltas) -> None:
-    """Plain multi-row statements: a full recompute writes hundreds of thousands of rows."""
+    """Plain multi-row statements: a full recompute writes hundreds of thousands of rows. New
+    rows go by one COPY on PostgreSQL (an import's batch of 200 products is 2,200 rows: as
+    many INSERTs, each parsed and run on its own, were the largest share of the server's time
+    in a 10,000-style import), by one executemany elsewhere."""
     meta = ProductCompleteness._meta
     table = connection.ops.quote_name(meta.db_table)
     column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
@@ -134,10 +139,7 @@ def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
     updated = ["category", *_FIELDS, "updated_at"]
     with transaction.atomic(), connection.cursor() as cursor:
         if to_create:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(column[n] for n in inserted)}) "
-                f"VALUES ({', '.join(['%s'] * len(inserted))})", to_create,
-            )
+            _insert_many(ProductCompleteness, [meta.get_field(n) for n in inserted], to_create)
         if to_update:
             cursor.executemany(
                 f"UPDATE {table} SET {', '.join(f'{column[n]} = %s' for n in updated)} "
