@@ -22,6 +22,8 @@ from catalog.models import (
     ProductCompleteness,
 )
 
+from .publishing import _insert_many
+
 BATCH_SIZE = 500
 # Below this many products a change is recomputed right after the commit, in the request;
 # more go to a Celery task.
@@ -177,7 +179,10 @@ def _lowest_write(cursor, upserts: list[tuple], deletes: list[tuple]) -> None:
 
 def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
            tally: TallyDeltas, lowest: tuple[list[tuple], list[tuple]] = ([], [])) -> None:
-    """Plain multi-row statements: a full recompute writes hundreds of thousands of rows."""
+    """Plain multi-row statements: a full recompute writes hundreds of thousands of rows. New
+    rows go by one COPY on PostgreSQL (an import's batch of 200 products is 2,200 rows: as
+    many INSERTs, each parsed and run on its own, were the largest share of the server's time
+    in a 10,000-style import), by one executemany elsewhere."""
     meta = ProductCompleteness._meta
     table = connection.ops.quote_name(meta.db_table)
     column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
@@ -185,10 +190,7 @@ def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
     updated = ["category", *_FIELDS, "updated_at"]
     with transaction.atomic(), connection.cursor() as cursor:
         if to_create:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(column[n] for n in inserted)}) "
-                f"VALUES ({', '.join(['%s'] * len(inserted))})", to_create,
-            )
+            _insert_many(ProductCompleteness, [meta.get_field(n) for n in inserted], to_create)
         if to_update:
             cursor.executemany(
                 f"UPDATE {table} SET {', '.join(f'{column[n]} = %s' for n in updated)} "
