@@ -22,13 +22,12 @@ import argparse
 import os
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 from contextlib import nullcontext
 
-from benchsupport import OUT, QueryCounter, postgres_started, setup_django_url
+from benchsupport import OUT, QueryCounter, page_loads, postgres_started, setup_django_url
 
 LIMIT_MS = 100
 LOCALES = ["en", "fr", "pl", "zh-hans"]
@@ -129,23 +128,9 @@ def requests(client) -> list[tuple[str, str]]:
 
 
 def measure(client, url: str, runs: int, counter: QueryCounter) -> dict:
-    from django.db import connection
-
-    times, cpu, queries, rows = [], [], set(), 0
-    with connection.execute_wrapper(counter):
-        for _ in range(runs + 3):
-            counter.reset()
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - started) * 1000
-            assert response.status_code == 200, (url, response.status_code)
-            times.append(elapsed)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            queries.add(counter.reset())
-            rows = response.content.count(b'class="grid-code"')
-    times = sorted(times[3:])  # the first loads warm the template and URL caches
-    return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
-            "cpu": statistics.median(cpu[3:]), "rows": rows, "queries": sorted(queries)}
+    loads = page_loads(client, url, runs, counter)
+    loads["rows"] = loads.pop("response").content.count(b'class="grid-code"')
+    return loads
 
 
 def explain(client, grid) -> None:

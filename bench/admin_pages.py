@@ -19,13 +19,11 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import statistics
 import sys
 import tempfile
-import time
 from contextlib import nullcontext
 
-from benchsupport import QueryCounter, postgres_started, setup_django_url
+from benchsupport import QueryCounter, page_loads, postgres_started, setup_django_url
 
 TARGET_MS = 150
 TARGET_KB = 150
@@ -99,24 +97,10 @@ def build():
 
 
 def measure(client, url: str, runs: int, counter: QueryCounter) -> dict:
-    from django.db import connection
-
-    times, cpu, queries, size = [], [], set(), 0
-    with connection.execute_wrapper(counter):
-        for _ in range(runs + 3):
-            counter.reset()
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - started) * 1000
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            assert response.status_code == 200, response.status_code
-            times.append(elapsed)
-            queries.add(counter.reset())
-            size = len(response.content)
-    times = sorted(times[3:])  # the first loads warm the template and URL caches
-    return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))],
-            "cpu": statistics.median(cpu[3:]),
-            "bytes": size, "queries": sorted(queries), "html": response.content}
+    loads = page_loads(client, url, runs, counter)
+    loads["html"] = loads.pop("response").content
+    loads["bytes"] = len(loads["html"])
+    return loads
 
 
 def colour_photos_bytes(html: bytes) -> int:
