@@ -6,10 +6,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from PIL import Image
 
-from catalog.models import ContentProfile, ShippingRate
+from catalog.models import ContentProfile, ProductPhoto, ShippingRate
 from catalog.services.completeness import completeness_recompute
 from catalog.services.translations import translation_stamps_bootstrap
-from catalog.models import ProductPhoto
 from media.models import Asset
 from tests import factories
 
@@ -110,3 +109,17 @@ def profile_without(db):
                              if f not in fields],
         )
     return make
+
+
+@pytest.fixture
+def catalog(channel):
+    """Two channels (the factory's web shop, a marketplace in en/fr asking 2 photos), two
+    complete products and three bare ones of one category, completeness computed:
+    ``(category, complete, others)``."""
+    factories.ChannelFactory(code="marketplace", name="Marketplace", locales=["en", "fr"],
+                             min_photos=2)
+    category = apparel_category()
+    complete = [build_complete_product(category=category) for _ in range(2)]
+    others = [factories.ProductFactory(category=category) for _ in range(3)]
+    completeness_recompute()
+    return category, complete, others

@@ -3,9 +3,16 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import Brand, Category, Channel, ProductCompleteness, ShippingRate
+from catalog.models import (
+    Brand,
+    Category,
+    Channel,
+    ProductCompleteness,
+    ProductVideo,
+    ShippingRate,
+    SocialImage,
+)
 from catalog.services.completeness import completeness_for, completeness_recompute
-from catalog.models import ProductVideo, SocialImage
 from tests import factories
 
 from .conftest import apparel_category, asset, build_complete_product, codes_of, rows_of

@@ -7,12 +7,11 @@ from django.core.management import call_command
 from django.db.models import Min
 
 from catalog.models import Channel, CompletenessLowest, Product, ProductCompleteness
-from catalog.services.completeness import completeness_recompute
 from catalog.services.products import product_save
 from catalog.services.workflow import product_delete
 from tests import factories
 from tests.catalog.import_helpers import HEADER, csv_bytes, run
-from tests.completeness.conftest import add_photos, apparel_category, build_complete_product
+from tests.completeness.conftest import add_photos
 
 pytestmark = pytest.mark.django_db
 
@@ -28,22 +27,11 @@ def counted() -> dict:
             .annotate(lowest=Min("score"))}
 
 
-@pytest.fixture
-def catalog(channel):
-    factories.ChannelFactory(code="marketplace", name="Marketplace", locales=["en", "fr"],
-                             min_photos=2)
-    category = apparel_category()
-    complete = [build_complete_product(category=category) for _ in range(2)]
-    others = [factories.ProductFactory(category=category) for _ in range(2)]
-    completeness_recompute()
-    return complete, others
-
-
 def test_the_engine_keeps_each_products_lowest_score_per_channel(catalog, admin_user,
                                                                   on_commit):
-    (first, second), (draft, _) = catalog
+    _, (first, second), (draft, *_) = catalog
     assert stored() == counted()
-    assert len(stored()) == 4 * Channel.objects.count()
+    assert len(stored()) == 5 * Channel.objects.count()
     before = stored()
 
     # A save that empties a translation lowers the French score, hence the lowest.

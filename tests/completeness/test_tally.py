@@ -21,7 +21,7 @@ from catalog.services.workflow import (
     product_submit,
 )
 from tests import factories
-from tests.completeness.conftest import add_photos, apparel_category, build_complete_product
+from tests.completeness.conftest import add_photos, apparel_category
 
 pytestmark = pytest.mark.django_db
 ALL = CompletenessTally.ALL_LOCALES
@@ -50,17 +50,6 @@ def counted() -> dict:
         cell[0 if complete else 1] += 1
         cell[2] += worst
     return {key: tuple(value) for key, value in cells.items()}
-
-
-@pytest.fixture
-def catalog(channel):
-    factories.ChannelFactory(code="marketplace", name="Marketplace", locales=["en", "fr"],
-                             min_photos=2)
-    category = apparel_category()
-    complete = [build_complete_product(category=category) for _ in range(2)]
-    others = [factories.ProductFactory(category=category) for _ in range(3)]
-    completeness_recompute()
-    return category, complete, others
 
 
 def test_the_engine_keeps_the_tally_equal_to_a_direct_count(catalog, admin_user, on_commit):
