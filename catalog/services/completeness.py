@@ -22,7 +22,7 @@ from catalog.models import (
     ProductCompleteness,
 )
 
-from .publishing import _insert_many
+from .rows import rows_copy
 
 BATCH_SIZE = 500
 # Below this many products a change is recomputed right after the commit, in the request;
@@ -190,7 +190,7 @@ def _write(to_create: list[tuple], to_update: list[tuple], to_delete: list[int],
     updated = ["category", *_FIELDS, "updated_at"]
     with transaction.atomic(), connection.cursor() as cursor:
         if to_create:
-            _insert_many(ProductCompleteness, [meta.get_field(n) for n in inserted], to_create)
+            rows_copy(ProductCompleteness, [meta.get_field(n) for n in inserted], to_create)
         if to_update:
             cursor.executemany(
                 f"UPDATE {table} SET {', '.join(f'{column[n]} = %s' for n in updated)} "

@@ -41,12 +41,11 @@ from .products import (
     product_content_check,
     product_stale_message,
 )
+from .rows import rows_create_with_history, rows_update_with_history
 from .translations import (
     _apply,
     _key,
     _record,
-    _rows_created,
-    _rows_updated,
     translation_texts,
 )
 
@@ -197,10 +196,10 @@ class ContentBatch:
         for save in old:
             save.product.version = save.expected_version + 1
         if old:
-            _rows_updated([s.product for s in old], _updated_fields(Product), user=user,
+            rows_update_with_history([s.product for s in old], _updated_fields(Product), user=user,
                           reason=reason)
         if new:
-            _rows_created(new, user=user, reason=reason)
+            rows_create_with_history(new, user=user, reason=reason)
         by_model: dict[type, list] = {}
         for save in saves:
             plan = save.plan
@@ -255,9 +254,9 @@ def _rows_saved(objs: list, *, user, reason) -> None:
     new = [o for o in objs if o.pk is None]
     old = [o for o in objs if o.pk is not None]
     if old:
-        _rows_updated(old, _updated_fields(model), user=user, reason=reason)
+        rows_update_with_history(old, _updated_fields(model), user=user, reason=reason)
     if new:
-        _rows_created(new, user=user, reason=reason)
+        rows_create_with_history(new, user=user, reason=reason)
 
 
 def _stamps_recorded(saves: list[ContentSave], colours: list[Colour], before: dict,

@@ -27,8 +27,8 @@ from catalog.models import Brand, Category, Colour, Product, ReturnsPolicy, Seas
 from catalog.selectors import category_path_labels
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
-from .errors import ContentError
 from .content_batch import ContentBatch
+from .errors import ContentError
 from .jobs import job_runner
 from .products import product_content_save
 

@@ -42,6 +42,7 @@ from catalog.models import (
 from catalog.models.fields import gtin_normalize
 from catalog.payload import ratings_payload, snapshot_payload
 from catalog.services.renditions import RenditionsPending, rendition_needs
+from catalog.services.rows import rows_copy, rows_copy_into
 from catalog.signals import SNAPSHOT_EVENT_PUBLISH, SNAPSHOT_EVENT_UNPUBLISH, snapshots_changed
 from media.models import VIDEO_CLEAN_SPEC, Asset, Rendition
 from media.renditions.specs import canonical_spec
@@ -225,7 +226,7 @@ def _snapshots_insert(snapshots: list[ProductSnapshot], sequence: int) -> None:
     if not snapshots:
         return
     fields = [f for f in ProductSnapshot._meta.concrete_fields if not f.primary_key]
-    _insert_many(ProductSnapshot, fields, [_prepared(s, fields) for s in snapshots])
+    rows_copy(ProductSnapshot, fields, [_prepared(s, fields) for s in snapshots])
     by_key = {(s.channel_id, s.style_code, s.locale): s for s in snapshots}
     for pk, *key in ProductSnapshot.objects.filter(
         sequence=sequence, style_code__in={s.style_code for s in snapshots}
@@ -233,31 +234,6 @@ def _snapshots_insert(snapshots: list[ProductSnapshot], sequence: int) -> None:
         if (snapshot := by_key.get(tuple(key))) is not None:
             snapshot.pk = pk
             snapshot._state.adding = False
-
-
-def _insert_many(model, fields: list, rows: list[list]) -> None:
-    """Insert `rows` (values of `fields`, prepared for the database): by one COPY on
-    PostgreSQL (measured about twice as fast as an executemany of a batch's 2,200 snapshots,
-    server time included), by one executemany elsewhere. A COPY goes to the driver's cursor,
-    so Django's query log does not list it."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy_rows(connection, cursor, quote(model._meta.db_table),
-                       [quote(f.column) for f in fields], rows)
-            return
-        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-                           f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
-
-
-def _copy_rows(connection, cursor, table: str, columns: list[str], rows: list[list]) -> None:
-    """`rows` into `table` by one COPY (PostgreSQL), through the driver's cursor."""
-    with connection.wrap_database_errors, cursor.cursor.copy(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _json_default(value):
@@ -298,7 +274,7 @@ def _snapshots_update(snapshots: list[ProductSnapshot], names: list[str]) -> Non
             f"CREATE TEMPORARY TABLE {temp} ("
             f"{', '.join(f'{quote(f.column)} {f.db_type(connection)}' for f in fields)}, "
             f"{pk} {meta.pk.rel_db_type(connection)})")
-        _copy_rows(connection, cursor, temp, [*[quote(f.column) for f in fields], pk], rows)
+        rows_copy_into(connection, cursor, temp, [*[quote(f.column) for f in fields], pk], rows)
         cursor.execute(
             f"UPDATE {table} AS t SET "
             f"{', '.join(f'{quote(f.column)} = v.{quote(f.column)}' for f in fields)} "
@@ -411,7 +387,7 @@ def _gtins_index(*, payloads: dict[tuple[int, str], dict | None]) -> None:
                             for variant in colour["variants"]})
     ]
     if rows:
-        _insert_many(PublishedGtin, [meta.get_field(name) for name in
+        rows_copy(PublishedGtin, [meta.get_field(name) for name in
                                      ("channel", "style_code", "gtin")], rows)
 
 
