@@ -21,6 +21,7 @@ from modeltranslation.utils import build_localized_fieldname
 from catalog.models import (
     Colour,
     CompositionLine,
+    ProductPhoto,
     ProductTransition,
     ProductVideo,
     ShippingRate,
@@ -137,6 +138,14 @@ def html_compacted(html: str) -> str:
 def _compact_response(response):
     charset = response.charset or "utf-8"
     response.content = html_compacted(response.content.decode(charset)).encode(charset)
+
+
+def photo_editor_form(inline_admin_formsets):
+    """A photo formset's new-row form, whose role and alt text rows stand for every stored
+    photo's editor (``photo_editor.html``), or None without photos to edit."""
+    return next((formset.empty_form for formset in _with_nested(
+        inline.formset for inline in inline_admin_formsets if inline.has_change_permission)
+        if formset.model is ProductPhoto), None)
 
 
 @dataclass
@@ -309,6 +318,7 @@ class ProductPageAdminMixin:
         context["page_errors"] = page_errors(context["adminform"], tabs)
         context["page_locales"] = page_locales()
         context["shared_choices"] = shared_choices(context["inline_admin_formsets"])
+        context["photo_editor_form"] = photo_editor_form(context["inline_admin_formsets"])
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
 

@@ -2,7 +2,7 @@
    takes its place; its arrow buttons move it by one, for the keyboard. Each move renumbers
    the position inputs that the save posts (nested_admin numbers them again, in the same
    order, when the form is submitted). A thumbnail is a <summary>: clicking it opens the
-   photo's editor, built from the grid's <template> and the tile's hidden inputs the first
+   photo's editor, built from the page's <template> and the tile's hidden inputs the first
    time (a stored photo comes without one, to keep the page light). */
 (function () {
   "use strict";
@@ -31,7 +31,7 @@
      prefix, given the values of the tile's hidden inputs, which they replace. */
   function buildEditor(details) {
     var editor = details.querySelector(".pg-editor[data-pg-closed]");
-    var template = editor && details.closest(".pg-group").querySelector("template[data-pg-editor]");
+    var template = editor && document.querySelector("template[data-pg-editor]");
     var position = details.parentNode.querySelector("input[name$='-position']");
     if (!template || !position) { return; }
     delete editor.dataset.pgClosed;
