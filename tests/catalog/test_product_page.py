@@ -76,10 +76,12 @@ def test_each_error_is_listed_with_its_tab_and_a_link_to_its_field(admin_client,
 def test_the_pages_html_loses_indentation_but_not_what_text_areas_hold():
     html = ('<div>\n      <p>\n   text</p>\n  <textarea name="a">\n  two\n    spaces</textarea>'
             '\n <input aria-describedby="gone_helptext"><span id="kept"></span>'
-            '<input aria-describedby="kept gone">')
+            '<input aria-describedby="kept gone">'
+            '<div data-inline-formset="{&quot;name&quot;: &quot;#a&#x27;s&quot;}">')
     assert html_compacted(html) == (
         '<div>\n<p>\ntext</p>\n<textarea name="a">\n  two\n    spaces</textarea>'
-        '\n<input><span id="kept"></span><input aria-describedby="kept">')
+        '\n<input><span id="kept"></span><input aria-describedby="kept">'
+        '<div data-inline-formset=\'{"name": "#a&#x27;s"}\'>')
 
 
 def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client):
