@@ -9,12 +9,12 @@ widget names is still Django's own: a project or app that overrides one gets its
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import django
 from django.forms.renderers import DjangoTemplates
 from django.template import TemplateDoesNotExist
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
 _OWN = Path(django.__file__).parent / "forms" / "templates"
@@ -25,33 +25,40 @@ _SELECT, _OPTION = "django/forms/widgets/select.html", "django/forms/widgets/sel
 _TEXTAREA = "django/forms/widgets/textarea.html"
 
 
+# Django's escaping, without the checks for lazy text of its decorator: these run for every
+# attribute of every widget.
+def _e(value) -> str:
+    """``conditional_escape``: what has an HTML form gives it, the rest is escaped."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def _s(value) -> str:
     """``{{ value|stringformat:'s' }}``: safe text stays as it is, the rest is escaped."""
-    return str(value) if isinstance(value, SafeData) else conditional_escape(str(value))
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
     return "".join(
-        f" {conditional_escape(name)}" + ("" if value is True else f'="{_s(value)}"')
+        f" {_e(name)}" + ("" if value is True else f'="{_s(value)}"')
         for name, value in attrs.items() if value is not False)
 
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_s(widget["value"])}"'
-    return (f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>')
+    return (f'<input type="{_e(widget["type"])}" '
+            f'name="{_e(widget["name"])}"{value}{_attrs(widget["attrs"])}>')
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{_e(group_name)}">')
         for option in options:
             if option["template_name"] != _OPTION:
                 return None
             parts.append(f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
-                         f'{conditional_escape(option["label"])}</option>\n')  # the file's own
+                         f'{_e(option["label"])}</option>\n')  # the file's own
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
@@ -59,8 +66,8 @@ def _select(widget: dict) -> str | None:
 
 
 def _textarea(widget: dict) -> str:
-    value = conditional_escape(widget["value"]) if widget["value"] else ""
-    return (f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+    value = _e(widget["value"]) if widget["value"] else ""
+    return (f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>'
             f"\n{value}</textarea>")
 
 

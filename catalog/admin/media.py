@@ -184,6 +184,16 @@ class PhotoInlineForm(LibraryImageForm):
         """The alt text in each locale, English first, for the photo's editor."""
         return [self[name] for name in self.fields if name.startswith("alt_text_")]
 
+    def editor_values(self):
+        """The image, role and alt texts of a closed tile as bare hidden inputs, empty ones left
+        out (the form reads a value not posted as empty): ``photo_grid.js`` builds the editor
+        from them when the tile is opened. Labelled inputs in four locales for every photo were
+        most of the page."""
+        values = [(self[name].html_name, value) for name in ("asset", "role", *(
+            name for name in self.fields if name.startswith("alt_text_")))
+            if (value := self[name].value()) not in (None, "")]
+        return format_html_join("", '<input type="hidden" name="{}" value="{}">', values)
+
 
 class PhotoFormSet(ServiceFormSet):
     def clean(self):

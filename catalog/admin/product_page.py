@@ -6,7 +6,6 @@ error summary and of the completeness panel to their field.
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -16,11 +15,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.utils import flatten_fieldsets
 from django.forms.forms import NON_FIELD_ERRORS
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
+from nested_admin.templatetags.nested_admin import form_index
 
 from catalog.models import (
     Colour,
     CompositionLine,
+    ProductPhoto,
     ProductTransition,
     ProductVideo,
     ShippingRate,
@@ -52,24 +56,36 @@ class SharedChoicesSelect(forms.Select):
     def __init__(self, key: str, attrs=None, choices=()):
         super().__init__(attrs, choices)
         self.key = key
+        self._options = {}  # str(value): (index, subindex, value, label), shared by the copies
+
+    def __deepcopy__(self, memo):
+        # Each row's form has its copy; the lookup built for the first row serves the others
+        # (the widget is made per request, so the list and its language stay the same).
+        copied = super().__deepcopy__(memo)
+        copied._options = self._options
+        return copied
 
     def optgroups(self, name, value, attrs=None):
-        # Only the chosen options are built: the others are dropped below anyway.
-        chosen = set(value)
-        shown = copy.copy(self)
-        shown.choices = [
-            (key, [(v, label) for v, label in options if str(v) in chosen])
-            if isinstance(options, (list, tuple)) else (key, options)
-            for key, options in self.choices
-            if isinstance(options, (list, tuple)) or str(key) in chosen]
-        return super(SharedChoicesSelect, shown).optgroups(name, value, attrs)
+        # Only the chosen option is built (the first match, as a single select takes it); the
+        # choices are gone through once for the page, not once a row.
+        if not self._options:
+            for index, (option_value, label) in enumerate(self.choices):
+                grouped = isinstance(label, (list, tuple))
+                options = label if grouped else [("" if option_value is None else option_value,
+                                                  label)]
+                for subindex, (subvalue, sublabel) in enumerate(options):
+                    self._options.setdefault(str(subvalue), (
+                        index, subindex if grouped else None, subvalue, sublabel))
+        for chosen in value:
+            if found := self._options.get(str(chosen)):
+                index, subindex, subvalue, sublabel = found
+                return [(None, [self.create_option(name, subvalue, sublabel, True, index,
+                                                   subindex=subindex, attrs=attrs)], index)]
+        return []
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-choices"] = self.key
-        context["widget"]["optgroups"] = [
-            (None, chosen, index) for _, options, index in context["widget"]["optgroups"]
-            if (chosen := [option for option in options if option["selected"]])]
         return context
 
     def all_options_html(self) -> str:
@@ -116,10 +132,19 @@ _DESCRIBED = re.compile(r' aria-describedby="([^"]*)"')
 _ID = re.compile(r' id="([^"]+)"')
 
 
+_FORMSET_DATA = re.compile(r'(?<=\s)data-inline-formset="([^"\']*)"')
+
+
+def _single_quoted(match) -> str:
+    # Django escapes ' as &#x27;, so the JSON's quotes can stand as they are.
+    return "data-inline-formset='%s'" % match[1].replace("&quot;", '"')
+
+
 def html_compacted(html: str) -> str:
     """The page without its templates' indentation (text areas, pre and scripts kept as they
-    are), and without references to help texts that are not on the page (tabular rows show
-    their help in the column header)."""
+    are), without references to help texts that are not on the page (tabular rows show
+    their help in the column header), and with nested_admin's formset data (JSON, a kilobyte
+    a formset, half of it ``&quot;``) in a single-quoted attribute."""
     parts = _KEPT.split(html)
     # split() gives text, then for each match the whole match and its tag name.
     out = [part if i % 3 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
@@ -131,12 +156,20 @@ def html_compacted(html: str) -> str:
         kept = " ".join(i for i in match[1].split() if i in ids)
         return f' aria-describedby="{kept}"' if kept else ""
 
-    return _DESCRIBED.sub(described, html)
+    return _FORMSET_DATA.sub(_single_quoted, _DESCRIBED.sub(described, html))
 
 
 def _compact_response(response):
     charset = response.charset or "utf-8"
     response.content = html_compacted(response.content.decode(charset)).encode(charset)
+
+
+def photo_editor_form(inline_admin_formsets):
+    """A photo formset's new-row form, whose role and alt text rows stand for every stored
+    photo's editor (``photo_editor.html``), or None without photos to edit."""
+    return next((formset.empty_form for formset in _with_nested(
+        inline.formset for inline in inline_admin_formsets if inline.has_change_permission)
+        if formset.model is ProductPhoto), None)
 
 
 @dataclass
@@ -233,12 +266,55 @@ def page_errors(adminform, tabs: list[PageTab]) -> list[PageError]:
 
 @dataclass
 class TabularRow:
-    admin_form: object  # the row's InlineAdminForm
-    hidden: list  # the bound fields shown as hidden inputs, in the fieldsets' order
-    cells: list  # the bound fields shown in columns
-    cell_count: int
-    is_initial: bool  # a stored row
+    html: str  # the row's <tbody>
     is_empty: bool  # the template of a new row
+    cell_count: int
+
+
+def _tabular_row_html(inline, admin_form, fields, *, is_empty: bool, handlers: str) -> str:
+    """A row of ``tabular_rows.html``, in nested_admin's tabular markup, written in Python:
+    through the template engine, its tags cost more than the row's widgets."""
+    form, original = admin_form.form, admin_form.original
+    shown = bool(original or admin_form.show_url)
+    cell_count = 1 + len(fields) + bool(inline.formset.can_delete)  # as the header's
+    classes = ["djn-tbody", *([] if is_empty else ["djn-item"]), "djn-inline-form",
+               *(inline.opts.classes or ()), *(["has_original"] if shown else []),
+               *(["djn-empty-form", "empty-form"] if is_empty else [])]
+    index = "empty" if is_empty else str(form_index(form))
+    out = [format_html('<tbody class="{}" data-inline-model="{}" data-is-initial="{}" id="{}-{}">',
+                       " ".join(classes), inline.inline_model_id,
+                       "true" if form[inline.formset._pk_field.name].value() else "false",
+                       inline.formset.prefix, index)]
+    if errors := form.non_field_errors():
+        out.append(format_html('\n<tr><td class="djn-td" colspan="{}"><ul class="errorlist">'
+                               "<li>{}</li></ul></td></tr>", cell_count, errors))
+    out.append(format_html('\n<tr class="djn-tr form-row{}"><td class="original{}">',
+                           " has_original" if shown else "",
+                           " is-sortable" if inline.opts.sortable_field_name else ""))
+    if shown:
+        out.append(format_html("<p>{}{}</p>", original or "", format_html(
+            ' <a href="{}">{}</a>', admin_form.absolute_url, _("View on site"))
+            if admin_form.show_url else ""))
+    if inline.opts.sortable_field_name:
+        out.append(mark_safe('<span class="djn-drag-handler"></span>'))
+    if admin_form.needs_explicit_pk_field():
+        out.append(str(admin_form.pk_field().field))
+    out += [f" {bound}" for bound in fields if bound.is_hidden]
+    out.append("</td>")
+    for bound in fields:
+        if not bound.is_hidden:
+            out.append(format_html('\n<td class="djn-td field-{}">{}{}</td>', bound.name,
+                                   bound.errors.as_ul() if bound.errors else "", bound))
+    if inline.formset.can_delete:
+        if original:
+            out.append(format_html('\n<td class="delete djn-delete-handler {}">{}</td>',
+                                   handlers, admin_form.deletion_field().field))
+        else:
+            out.append(format_html('\n<td class="delete"><div><a class="inline-deletelink '
+                                   'djn-remove-handler {}" href="javascript:void(0)">{}</a>'
+                                   "</div></td>", handlers, _("Remove")))
+    out.append("\n</tr></tbody>")
+    return mark_safe("".join(out))
 
 
 class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset):
@@ -267,9 +343,9 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
     def tabular_rows(self) -> list[TabularRow] | None:
         """The rows as nested_admin's tabular template shows them, in its order (by the
         sortable field, rows without a position last), or None where that template's generic
-        markup is needed: read-only fields, nested inlines."""
+        markup is needed: read-only fields, nested inlines, links to each row's own page."""
         if not self.has_change_permission or self.readonly_fields or getattr(
-                self.opts, "inlines", None):
+                self.opts, "inlines", None) or self.opts.show_change_link:
             return None
         names = flatten_fieldsets(self.fieldsets)
         admin_forms = list(self)
@@ -280,16 +356,14 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
                 i for i, p in enumerate(positions) if not p or p == "-1"]
             admin_forms = [admin_forms[i] for i in order]
         last = len(admin_forms) - 1
-        pk_name = self.formset._pk_field.name
+        handlers = " ".join(self.handler_classes)
         rows = []
         for index, admin_form in enumerate(admin_forms):
-            form = admin_form.form
-            fields = [form[name] for name in names]
+            is_empty = index == last and self.has_add_permission
+            fields = [admin_form.form[name] for name in names]
             rows.append(TabularRow(
-                admin_form, [f for f in fields if f.is_hidden],
-                [f for f in fields if not f.is_hidden],
-                1 + len(fields) + bool(self.formset.can_delete), bool(form[pk_name].value()),
-                index == last and self.has_add_permission))
+                _tabular_row_html(self, admin_form, fields, is_empty=is_empty, handlers=handlers),
+                is_empty, 1 + len(fields) + bool(self.formset.can_delete)))
         return rows
 
 
@@ -309,6 +383,7 @@ class ProductPageAdminMixin:
         context["page_errors"] = page_errors(context["adminform"], tabs)
         context["page_locales"] = page_locales()
         context["shared_choices"] = shared_choices(context["inline_admin_formsets"])
+        context["photo_editor_form"] = photo_editor_form(context["inline_admin_formsets"])
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
 

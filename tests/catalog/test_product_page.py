@@ -51,7 +51,7 @@ def test_the_page_takes_the_same_queries_whatever_its_photos_and_sizes(
     with django_assert_num_queries(len(queries.captured_queries)):
         response = admin_client.get(change_url(large))
     html = response.content.decode()
-    assert html.count('name="colours-3-photos-9-alt_text_pl"') == 1
+    assert html.count('name="colours-3-photos-9-role"') == 1
     # A country list once for the page, not once per shipping row.
     assert html.count('<option value="PL"') == 2  # the row's own choice, and the page's list
     # What the page shows posts back as it is.
@@ -76,10 +76,12 @@ def test_each_error_is_listed_with_its_tab_and_a_link_to_its_field(admin_client,
 def test_the_pages_html_loses_indentation_but_not_what_text_areas_hold():
     html = ('<div>\n      <p>\n   text</p>\n  <textarea name="a">\n  two\n    spaces</textarea>'
             '\n <input aria-describedby="gone_helptext"><span id="kept"></span>'
-            '<input aria-describedby="kept gone">')
+            '<input aria-describedby="kept gone">'
+            '<div data-inline-formset="{&quot;name&quot;: &quot;#a&#x27;s&quot;}">')
     assert html_compacted(html) == (
         '<div>\n<p>\ntext</p>\n<textarea name="a">\n  two\n    spaces</textarea>'
-        '\n<input><span id="kept"></span><input aria-describedby="kept">')
+        '\n<input><span id="kept"></span><input aria-describedby="kept">'
+        '<div data-inline-formset=\'{"name": "#a&#x27;s"}\'>')
 
 
 def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client):
@@ -94,3 +96,30 @@ def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client)
     assert group.count('class="djn-tbody djn-item djn-inline-form has_original"') == 3
     assert group.index('id="size_chart_rows-empty"') > shown[-1]
     assert 'class="djn-td field-eu"' in group and 'class="add-row"' in group
+
+
+def test_a_closed_photo_posts_its_alt_texts_unchanged_and_takes_new_ones(admin_client):
+    """A stored photo's tile carries its role and alt texts as hidden inputs (the editor is
+    built in the browser when it is opened): what is not touched saves as it was."""
+    factories.ChannelFactory()
+    product = build(1, 1, 1)
+    photo = product.colours.get().photos.get()
+    type(photo).objects.filter(pk=photo.pk).update(alt_text_en="Red dress", alt_text_pl="Sukienka")
+    response = admin_client.get(change_url(product))
+    html = response.content.decode()
+    assert '<input type="hidden" name="colours-0-photos-0-alt_text_pl" value="Sukienka">' in html
+    assert 'name="colours-0-photos-0-alt_text_fr"' not in html  # empty: not posted, read as empty
+    data = form_data(response)
+    assert admin_client.post(change_url(product), data).status_code == 302, errors_of(response)
+    photo.refresh_from_db()
+    assert (photo.role, photo.alt_text_en, photo.alt_text_pl, photo.alt_text_fr or "") == (
+        "front", "Red dress", "Sukienka", "")
+
+    data = form_data(admin_client.get(change_url(product)))
+    data["colours-0-photos-0-alt_text_fr"] = "Robe rouge"
+    data["colours-0-photos-0-alt_text_pl"] = ""
+    response = admin_client.post(change_url(product), data)
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert (photo.alt_text_en, photo.alt_text_pl or "", photo.alt_text_fr) == (
+        "Red dress", "", "Robe rouge")

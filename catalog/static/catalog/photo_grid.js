@@ -2,7 +2,8 @@
    takes its place; its arrow buttons move it by one, for the keyboard. Each move renumbers
    the position inputs that the save posts (nested_admin numbers them again, in the same
    order, when the form is submitted). A thumbnail is a <summary>: clicking it opens the
-   photo's editor. */
+   photo's editor, built from the page's <template> and the tile's hidden inputs the first
+   time (a stored photo comes without one, to keep the page light). */
 (function () {
   "use strict";
 
@@ -12,9 +13,55 @@
     });
   }
 
+  function moveButtons(tile) {
+    var moves = document.createElement("div");
+    moves.className = "pg-moves";
+    [["-1", "\u2190"], ["1", "\u2192"]].forEach(function (move) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pg-move";
+      button.dataset.pgMove = move[0];
+      button.textContent = move[1];
+      moves.appendChild(button);
+    });
+    tile.appendChild(moves);
+  }
+
+  /* A stored photo's editor: the template's role and alt text rows under the tile's own
+     prefix, given the values of the tile's hidden inputs, which they replace. */
+  function buildEditor(details) {
+    var editor = details.querySelector(".pg-editor[data-pg-closed]");
+    var template = editor && document.querySelector("template[data-pg-editor]");
+    var position = details.parentNode.querySelector("input[name$='-position']");
+    if (!template || !position) { return; }
+    delete editor.dataset.pgClosed;
+    var prefix = position.name.slice(0, -"-position".length);
+    var rows = document.createElement("div");
+    rows.innerHTML = template.innerHTML.split(template.dataset.pgEditor).join(prefix);
+    rows.querySelectorAll("[name]").forEach(function (input) {
+      var stored = editor.querySelector("input[type=hidden][name='" + input.name + "']");
+      var value = stored ? stored.value : "";
+      if (input.tagName === "SELECT") {
+        // Its chosen option only, as the server renders it: opening it fills in the others.
+        var choices = document.getElementById("choices-" + input.dataset.choices);
+        var chosen = choices && Array.prototype.find.call(
+          choices.content.querySelectorAll("option"), function (option) { return option.value === value; });
+        input.textContent = "";
+        if (chosen) { input.appendChild(chosen.cloneNode(true)); }
+      }
+      input.value = value;
+      if (stored) { stored.remove(); }
+    });
+    var remove = editor.querySelector(".delete");
+    var role = rows.querySelector(".pg-role");
+    if (remove && role) { role.appendChild(document.createTextNode(" ")); role.appendChild(remove); }
+    editor.prepend.apply(editor, Array.prototype.slice.call(rows.children));
+  }
+
   function renumber(grid) {
     var all = tiles(grid);
     all.forEach(function (tile, index) {
+      if (tile.hasAttribute("draggable") && !tile.querySelector(".pg-moves")) { moveButtons(tile); }
       var position = tile.querySelector("input[name$='-position']");
       if (position) { position.value = index + 1; }
       var number = tile.querySelector(".pg-number");
@@ -50,6 +97,9 @@
 
   function start() {
     document.querySelectorAll("[data-pg-grid]").forEach(renumber);
+    document.addEventListener("toggle", function (event) {
+      if (event.target.open && event.target.classList.contains("pg-photo")) { buildEditor(event.target); }
+    }, true);
 
     document.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest("[data-pg-move]");
