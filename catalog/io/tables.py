@@ -455,7 +455,10 @@ def _calamine_rows(binary, title: str, specials) -> tuple[Iterator[Row], int]:
 
     def rows():
         for number, values in enumerate(sheet.iter_rows() if height else (), start=1):
-            found = row(number, lead + [_value_text(v) for v in values])
+            # the hot loop of a read: most cells are text or empty
+            found = row(number, lead + [
+                (v and (t if (t := v.strip())[:1] != "'" else unneutralised(t)))
+                if v.__class__ is str else _value_text(v) for v in values])
             if number == 1 or found.problems or any(found.cells):
                 yield found
         for number in sorted(n for n in specials if n > height):
