@@ -9,12 +9,19 @@ and neutralise cells a spreadsheet would run as formulas.
 """
 from __future__ import annotations
 
+import array
 import codecs
+import collections
 import csv
 import datetime
+import functools
+import html
 import io
+import posixpath
 import re
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -166,7 +173,25 @@ def _read(reader, number: int) -> list[str] | None:
         raise FileRefused(f"Row {number + 1} cannot be read as CSV ({error}).") from None
 
 
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+# Sheets are read with python-calamine, about ten times faster than openpyxl, when what it
+# loads at once fits: it holds the whole used range in memory (32 bytes a cell, from A1 down
+# and across the used columns, plus each cell's own copy of its text). Larger sheets, and
+# sheet XML the scan below cannot account for, are streamed by openpyxl's read-only mode.
+CALAMINE_MEMORY_LIMIT = 96 << 20
+CALAMINE_CELL_BYTES = 40  # calamine's cell and the allocator's share of its text
+CALAMINE_SPECIAL_LIMIT = 100_000  # formula and error cells the scan keeps for their rows
+_SCAN_CHUNK = 1 << 20
+_SCAN_ROW_LIMIT = 64 << 20  # a row longer than this is not one the scan keeps whole
+
+
+def _damaged() -> FileRefused:
+    return FileRefused("This workbook is damaged or not an Excel .xlsx file: open it in your "
+                       "spreadsheet program and save it again as .xlsx.")
+
+
+def _formula_problem(formula: str) -> str:
+    return (f"The cell holds the formula {formula}: the import reads values only. Copy the "
+            "column and paste it as values.")
 
 
 def _xlsx_table(binary, *, max_uncompressed: int) -> Table:
@@ -188,42 +213,272 @@ def _xlsx_table(binary, *, max_uncompressed: int) -> Table:
     if "xl/workbook.xml" not in archive.namelist():
         archive.close()
         raise _not_a_spreadsheet()
+    # The workbook's own XML says which sheet to read: calamine loads the shared strings as
+    # it opens, so it is opened only once the scan says the sheet fits.
+    try:
+        sheets, strings_path = _workbook_sheets(archive)
+    except (ET.ParseError, KeyError, zipfile.BadZipFile, OSError):
+        archive.close()
+        raise _damaged() from None
+    notices, chosen = [], None
+    for title, visible, path in sheets:
+        if not visible:
+            notices.append(f"Sheet “{title}” is hidden and was not read.")
+        elif chosen is None:
+            chosen = (title, path)
+        else:
+            notices.append(f"Only the first sheet was read; sheet “{title}” was not.")
+    if chosen is None:
+        archive.close()
+        raise FileRefused("The workbook has no visible sheet: unhide the sheet to import.")
+    title, path = chosen
+    try:
+        scan = _sheet_scan(archive, path, strings_path,
+                           packed=sum(m.compress_size for m in members))
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise _damaged() from None
+    finally:
+        archive.close()
+    if scan.merged:
+        shown = ", ".join(scan.merged[:5]) + (" …" if len(scan.merged) > 5 else "")
+        raise FileRefused(f"Sheet “{title}” has merged cells ({shown}): a merged cell "
+                          "keeps its value in its first row only. Unmerge them, fill every "
+                          "row, and upload again.")
+    binary.seek(0)
+    reader = _calamine_rows if scan.fits else _openpyxl_rows
+    rows, estimate = reader(binary, title, scan.cells)
+    first = next(rows, None)
+    if first is None:
+        raise FileRefused("The file is empty: export the sheet again with its header row.")
+    header = first.cells if first.number == 1 else []
+    if not any(header):
+        raise FileRefused("The first row is empty: the first row must name the columns.")
+    return Table("xlsx", header, rows, notices=notices, rows_estimate=max(estimate - 1, 0))
+
+
+def _workbook_sheets(archive) -> tuple[list[tuple[str, bool, str]], str | None]:
+    """The worksheets in workbook order as (title, visible, XML part), and the shared strings'
+    part (chart sheets and macro sheets have no rows to read)."""
+    parts, strings = {}, None
+    for rel in ET.fromstring(archive.read("xl/_rels/workbook.xml.rels")):
+        target, kind = rel.get("Target", ""), rel.get("Type", "")
+        path = (target.lstrip("/") if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target)))
+        if kind.endswith("/worksheet"):
+            parts[rel.get("Id")] = path
+        elif kind.endswith("/sharedStrings"):
+            strings = path
+    sheets = []
+    for element in ET.fromstring(archive.read("xl/workbook.xml")).iter():
+        if element.tag.rpartition("}")[2] == "sheet":
+            rid = next((v for k, v in element.attrib.items() if k.rpartition("}")[2] == "id"),
+                       None)
+            if rid in parts:
+                sheets.append((element.get("name", ""),
+                               element.get("state", "visible") == "visible", parts[rid]))
+    return sheets, strings
+
+
+@dataclass
+class _SheetScan:
+    merged: list[str] = field(default_factory=list)
+    # row number -> column index -> (text, problem): formula cells, and error cells (whose
+    # text calamine does not give)
+    cells: dict[int, dict[int, tuple[str, str]]] = field(default_factory=dict)
+    fits: bool = True
+
+
+@functools.lru_cache(maxsize=4)
+def _scan_patterns(prefix: bytes) -> dict[str, re.Pattern]:
+    p = re.escape(prefix)
+    cell = rb'<' + p + rb'c r="([A-Z]{1,3})(\d{1,7})"'
+    return {
+        "column": re.compile(rb'<' + p + rb'c r="([A-Z]{1,3})\d'),
+        "row": re.compile(rb'<' + p + rb'c r="[A-Z]{1,3}(\d{1,7})"'),
+        "shared": re.compile(rb'<' + p + rb'c r="[A-Z]+\d+"(?: s="\d+")? t="s"[^>]*><'
+                             + p + rb'v>(\d+)</' + p + rb'v>'),
+        "formula": re.compile(cell + rb'[^>]*(?<!/)>\s*<' + p + rb'f\b([^>]*?)(?:/>|>(.*?)</'
+                              + p + rb'f>)', re.S),
+        "error": re.compile(cell + rb'[^>]*? t="e"[^>]*(?<!/)>(.*?)</' + p + rb'c>', re.S),
+        "value": re.compile(rb'<' + p + rb'v>([^<]*)</' + p + rb'v>'),
+    }
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+_ROOT = re.compile(rb"<(\w+:)?(?:worksheet|sst)\b")
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def _sheet_scan(archive, path: str, strings_path: str | None, *, packed: int) -> _SheetScan:
+    """One pass over the sheet's XML for what calamine does not tell: merged ranges, formula
+    cells (calamine gives their cached values), error cells, and whether the range calamine
+    would load fits in memory (it copies the whole file in, then the range). Rows are
+    scanned whole; a cell the patterns cannot account for (attributes in another order, no
+    reference) sends the sheet to openpyxl."""
+    scan, merged, tail, prefix = _SheetScan(), [], b"", None
+    columns, last_row, strings, shared_formulae = set(), 0, collections.Counter(), {}
+    specials = 0
+    size = archive.getinfo(path).file_size
+    scan.fits = packed + size <= CALAMINE_MEMORY_LIMIT
+    with archive.open(path) as stream:
+        while True:
+            chunk = stream.read(_SCAN_CHUNK)
+            data = tail + chunk
+            if prefix is None:
+                root = _ROOT.search(data)
+                prefix = (root.group(1) or b"") if root else b""
+                scan.fits &= root is not None
+            end = data.rfind(b"</" + prefix + b"row>") + len(prefix) + 6 if chunk else len(data)
+            if end < len(prefix) + 6:  # no row ends in the data yet
+                if len(data) < _SCAN_ROW_LIMIT:
+                    tail = data
+                    continue
+                scan.fits, end = False, len(data) - 200
+            piece, tail = data[:end], data[end:]
+            if b"mergeCell" in piece:
+                merged += _MERGE.findall(piece)
+            if scan.fits:
+                patterns = _scan_patterns(prefix)
+                found = patterns["column"].findall(piece)
+                columns.update(found)
+                rows = set(patterns["row"].findall(piece))
+                last_row = max(last_row, max(map(int, rows), default=0))
+                cells = piece.count(b"<" + prefix + b"c ") + piece.count(b"<" + prefix + b"c>")
+                scan.fits &= len(found) == cells
+                if strings_path and b' t="s"' in piece:
+                    found = patterns["shared"].findall(piece)
+                    strings.update(found)
+                    scan.fits &= len(found) == piece.count(b' t="s"')
+                found, expected = _special_cells(scan, piece, prefix, shared_formulae)
+                specials += found
+                scan.fits &= found == expected
+                scan.fits &= specials <= CALAMINE_SPECIAL_LIMIT and (
+                    CALAMINE_CELL_BYTES * last_row * len(columns) <= CALAMINE_MEMORY_LIMIT)
+                if not scan.fits:
+                    scan.cells = {}
+            if not chunk:
+                break
+    scan.merged = [m.decode() for m in dict.fromkeys(merged)]
+    if scan.fits and columns:
+        indexes = [_column_index(c) for c in columns]
+        loaded = last_row * (max(indexes) - min(indexes) + 1)
+        text = packed + size + (_shared_text_bytes(archive, strings_path, strings) if strings else 0)
+        scan.fits = CALAMINE_CELL_BYTES * loaded + text <= CALAMINE_MEMORY_LIMIT
+    if not scan.fits:
+        scan.cells = {}
+    return scan
+
+
+def _special_cells(scan, piece: bytes, prefix: bytes, shared_formulae: dict) -> tuple[int, int]:
+    """The piece's error and formula cells into ``scan.cells`` (a formula wins over its
+    cached error), as openpyxl words them; returns how many were read and how many there
+    are."""
+    patterns, found, expected = _scan_patterns(prefix), 0, 0
+    if b' t="e"' in piece:
+        expected += piece.count(b' t="e"')
+        for match in patterns["error"].finditer(piece):
+            value = patterns["value"].search(match[3])
+            _special(scan, match, html.unescape(value[1].decode()) if value else "", "")
+            found += 1
+    expected += piece.count(b"<" + prefix + b"f>") + piece.count(b"<" + prefix + b"f ")
+    if found == expected:
+        return found, expected
+    for match in patterns["formula"].finditer(piece):
+        attributes = dict(_ATTRIBUTE.findall(match[3]))
+        formula = "=" + (html.unescape(match[4].decode()) if match[4] else "")
+        if attributes.get(b"t") == b"shared":  # the first cell gives the text, moved along
+            key, ref = attributes.get(b"si"), (match[1] + match[2]).decode()
+            if key in shared_formulae:
+                formula = shared_formulae[key].translate_formula(ref)
+            elif formula != "=":
+                from openpyxl.formula.translate import Translator
+
+                shared_formulae[key] = Translator(formula, ref)
+        _special(scan, match, "", _formula_problem(formula))
+        found += 1
+    return found, expected
+
+
+def _special(scan, match, text: str, problem: str) -> None:
+    scan.cells.setdefault(int(match[2]), {})[_column_index(match[1]) - 1] = (text, problem)
+
+
+def _column_index(letters: bytes) -> int:
+    """A1 notation's column letters as a number: A is 1, Z 26, AA 27."""
+    return functools.reduce(lambda number, letter: number * 26 + letter - 64, letters, 0)
+
+
+def _shared_text_bytes(archive, path: str, used: collections.Counter) -> int:
+    """The shared strings' XML, plus the bytes of text calamine copies into each cell that
+    uses one (its XML's length bounds its text's)."""
+    sizes, tail, separator = array.array("q"), b"", None
+    with archive.open(path) as stream:
+        size = archive.getinfo(path).file_size
+        while chunk := stream.read(_SCAN_CHUNK):
+            data = tail + chunk
+            if separator is None:
+                root = _ROOT.search(data)
+                separator = b"<" + ((root.group(1) or b"") if root else b"") + b"si>"
+                start = data.find(separator)
+                if start < 0:  # still in the header
+                    separator, tail = None, data[-200:]
+                    continue
+                data = data[start + len(separator):]
+            *pieces, tail = data.split(separator)
+            sizes.extend(map(len, pieces))
+    if separator:
+        sizes.append(len(tail))
+    return size + sum(sizes[int(i)] * n if int(i) < len(sizes) else 0 for i, n in used.items())
+
+
+def _calamine_rows(binary, title: str, specials) -> tuple[Iterator[Row], int]:
+    import python_calamine
+
+    try:
+        with python_calamine.CalamineWorkbook.from_filelike(binary) as workbook:
+            sheet = workbook.get_sheet_by_name(title)
+    except Exception:  # calamine raises its own errors and ValueError for a damaged part
+        raise _damaged() from None
+    if sheet.start is None and not specials:
+        return iter(()), 0
+    lead = [""] * (sheet.start[1] if sheet.start else 0)
+    height = sheet.end[0] + 1 if sheet.end else 0
+
+    def row(number: int, cells: list[str]) -> Row:
+        found = Row(number, cells)
+        for column, (text, problem) in specials.get(number, {}).items():
+            cells.extend([""] * (column + 1 - len(cells)))
+            cells[column] = text
+            if problem:
+                found.problems[column] = problem
+        return found
+
+    def rows():
+        for number, values in enumerate(sheet.iter_rows() if height else (), start=1):
+            # the hot loop of a read: most cells are text or empty
+            found = row(number, lead + [
+                (v and (t if (t := v.strip())[:1] != "'" else unneutralised(t)))
+                if v.__class__ is str else _value_text(v) for v in values])
+            if number == 1 or found.problems or any(found.cells):
+                yield found
+        for number in sorted(n for n in specials if n > height):
+            yield row(number, [])
+
+    return rows(), max(height, max(specials, default=0))
+
+
+def _openpyxl_rows(binary, title: str, _specials) -> tuple[Iterator[Row], int]:
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(binary, read_only=True, data_only=False)
+        sheet = workbook[title]
     except Exception:  # openpyxl raises many types for a damaged workbook
-        raise FileRefused("This workbook is damaged or not an Excel .xlsx file: open it in "
-                          "your spreadsheet program and save it again as .xlsx.") from None
-    notices, sheet = [], None
-    for ws in workbook.worksheets:
-        if ws.sheet_state != "visible":
-            notices.append(f"Sheet “{ws.title}” is hidden and was not read.")
-        elif sheet is None:
-            sheet = ws
-        else:
-            notices.append(f"Only the first sheet was read; sheet “{ws.title}” was not.")
-    if sheet is None:
-        raise FileRefused("The workbook has no visible sheet: unhide the sheet to import.")
-    merged = _merged_ranges(archive, sheet)
-    archive.close()
-    if merged:
-        shown = ", ".join(merged[:5]) + (" …" if len(merged) > 5 else "")
-        raise FileRefused(f"Sheet “{sheet.title}” has merged cells ({shown}): a merged cell "
-                          "keeps its value in its first row only. Unmerge them, fill every "
-                          "row, and upload again.")
-    estimate = sheet.max_row or 0
-    cells_iter = sheet.iter_rows()
-    header_cells = next(cells_iter, None)
-    if header_cells is None:
-        raise FileRefused("The file is empty: export the sheet again with its header row.")
-    header = [_xlsx_text(c)[0] for c in header_cells]
-    if not any(header):
-        raise FileRefused("The first row is empty: the first row must name the columns.")
+        raise _damaged() from None
 
     def rows():
-        for cells in cells_iter:
-            row = Row(0, [])
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            row = Row(number if number == 1 else 0, [])
             for index, cell in enumerate(cells):
                 if getattr(cell, "row", None) and not row.number:
                     row.number = cell.row
@@ -235,44 +490,33 @@ def _xlsx_table(binary, *, max_uncompressed: int) -> Table:
                 yield row
         workbook.close()
 
-    return Table("xlsx", header, rows(), notices=notices, rows_estimate=max(estimate - 1, 0))
-
-
-def _merged_ranges(archive, sheet) -> list[str]:
-    """The sheet's merged ranges, read from the end of its XML (openpyxl's read-only mode
-    does not report them)."""
-    path = getattr(sheet, "_worksheet_path", None) or "xl/worksheets/sheet1.xml"
-    found, tail = [], b""
-    with archive.open(path.lstrip("/")) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            found += [m.decode() for m in _MERGE.findall(data)]
-            tail = data[-200:]
-    return list(dict.fromkeys(found))
+    return rows(), sheet.max_row or 0
 
 
 def _xlsx_text(cell) -> tuple[str, str]:
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str)
-                                                    and value.startswith("=")
-                                                    and getattr(cell, "data_type", "") == "f"):
-        return "", (f"The cell holds the formula {value}: the import reads values only. "
-                    "Copy the column and paste it as values.")
+    if getattr(cell, "data_type", None) == "f":
+        return "", _formula_problem(cell.value)
+    return _value_text(getattr(cell, "value", None)), ""
+
+
+def _value_text(value) -> str:
+    if isinstance(value, str):
+        return unneutralised(value.strip()) if value else ""
     if value is None:
-        return "", ""
+        return ""
     if isinstance(value, bool):
-        return ("TRUE" if value else "FALSE"), ""
+        return "TRUE" if value else "FALSE"
     if isinstance(value, int):
-        return str(value), ""
+        return str(value)
     if isinstance(value, float):
         return (str(int(value)) if value.is_integer() and abs(value) < 1e15
-                else format(Decimal(repr(value)).normalize(), "f")), ""
+                else format(Decimal(repr(value)).normalize(), "f"))
     if isinstance(value, datetime.datetime):
         return (value.date().isoformat() if value.time() == datetime.time() else
-                value.isoformat(sep=" ")), ""
+                value.isoformat(sep=" "))
     if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat(), ""
-    return unneutralised(str(value).strip()), ""
+        return value.isoformat()
+    return unneutralised(str(value).strip())
 
 
 # ------------------------------------------------------------------------------ writing

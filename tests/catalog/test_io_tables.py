@@ -209,3 +209,166 @@ def test_cell_syntaxes_parse():
     assert fmt.shipping_parse("de: 4,90 eur, 2-4 days; FR: 0 EUR 1-3") == [
         {"country": "DE", "cost": "4.90", "currency": "EUR", "min_days": "2", "max_days": "4"},
         {"country": "FR", "cost": "0", "currency": "EUR", "min_days": "1", "max_days": "3"}]
+
+
+# Workbooks written as other programs write them, read by both readers: python-calamine for
+# sheets that fit in memory, openpyxl's streaming for larger ones (a memory limit of 0 sends
+# every sheet there). Both must give the same rows.
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def handmade_xlsx(sheets, strings=(), prefix="") -> bytes:
+    """An .xlsx of the given sheets, (title, state, XML of the rows), with shared strings,
+    in the XML LibreOffice writes; with a prefix, every SpreadsheetML element carries it."""
+    p = f"{prefix}:" if prefix else ""
+    ns = f'xmlns{":" + prefix if prefix else ""}="{MAIN}"'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="xml" ContentType="application'
+            '/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+            'package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="applica'
+                      'tion/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(1, len(sheets) + 1))
+            + '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            f'{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+            + f'<Relationship Id="rIdS" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+            '</Relationships>'))
+        archive.writestr("xl/workbook.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><{p}workbook {ns} xmlns:r="{RELS}">'
+            f'<{p}workbookPr date1904="false"/><{p}sheets>'
+            + "".join(f'<{p}sheet name="{title}" sheetId="{i}" state="{state}" r:id="rId{i}"/>'
+                      for i, (title, state, _) in enumerate(sheets, start=1))
+            + f"</{p}sheets></{p}workbook>"))
+        archive.writestr("xl/sharedStrings.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><{p}sst {ns} count="{len(strings)}" '
+            f'uniqueCount="{len(strings)}">'
+            + "".join(f'<{p}si><{p}t xml:space="preserve">{s}</{p}t></{p}si>' for s in strings)
+            + f"</{p}sst>"))
+        for i, (_title, _state, rows) in enumerate(sheets, start=1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", (
+                f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {ns} xmlns:r="{RELS}">'
+                f'<{p}sheetPr filterMode="false"/><{p}sheetFormatPr defaultRowHeight="12.8"/>'
+                f'<{p}sheetData>{rows.replace("<", "<" + p).replace("<" + p + "/", "</" + p)}'
+                f"</{p}sheetData></{p}worksheet>"))
+    return out.getvalue()
+
+
+ROW = ('<row r="{}" customFormat="false" ht="12.8" hidden="false" customHeight="false" '
+       'outlineLevel="0" collapsed="false">{}</row>')
+LIBREOFFICE_ROWS = "".join([
+    # the used range starts at B1; row 3 is blank; row 6 has only styled empty cells
+    ROW.format(1, '<c r="B1" s="0" t="s"><v>0</v></c><c r="C1" s="0" t="s"><v>1</v></c>'
+                  '<c r="D1" s="0" t="s"><v>2</v></c>'),
+    ROW.format(2, '<c r="B2" s="0" t="s"><v>3</v></c><c r="C2" s="0" t="n"><v>4006381333931'
+                  '</v></c><c r="D2" s="0" t="str"><f aca="false">UPPER(B2)&amp;"&lt;"</f>'
+                  '<v>WD-1&lt;</v></c>'),
+    ROW.format(4, '<c r="B4" s="0" t="s"><v>4</v></c><c r="C4" s="0" t="e"><v>#N/A</v></c>'
+                  '<c r="D4" s="0" t="str"><f aca="false" t="shared" ref="D4:D5" si="0">'
+                  'LOWER(B4)</f><v>wd-2</v></c>'),
+    ROW.format(5, '<c r="B5" s="0" t="s"><v>5</v></c><c r="C5" s="0" t="n"><v>0.5</v></c>'
+                  '<c r="D5" s="0" t="str"><f aca="false" t="shared" si="0"/><v>wd-3</v></c>'),
+    ROW.format(6, '<c r="B6" s="0"/><c r="C6" s="0"/>'),
+])
+LIBREOFFICE_STRINGS = ["style_code", "gtin", "note", "WD-1", "WD-2", "  'WD-3 "]
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def reader(request, monkeypatch):
+    """Which reader the sheets go to; the other one fails if it is called."""
+    from catalog.io import tables
+
+    if request.param == "openpyxl":
+        monkeypatch.setattr(tables, "CALAMINE_MEMORY_LIMIT", 0)
+    else:
+        monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl"))
+    return request.param
+
+
+def formula(text):
+    return (f"The cell holds the formula {text}: the import reads values only. Copy the "
+            "column and paste it as values.")
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_a_libreoffice_sheet_is_read_with_its_row_numbers_formulas_and_errors(reader, prefix):
+    data = handmade_xlsx([("Old", "hidden", ROW.format(1, '<c r="A1" t="s"><v>0</v></c>')),
+                          ("Products", "visible", LIBREOFFICE_ROWS),
+                          ("Notes", "visible", "")], LIBREOFFICE_STRINGS, prefix)
+    table, rows = read(data)
+    assert table.header == ["", "style_code", "gtin", "note"]
+    assert table.notices == ["Sheet “Old” is hidden and was not read.",
+                             "Only the first sheet was read; sheet “Notes” was not."]
+    assert [row for row in rows if any(row[1]) or row[2]] == [
+        (2, ["", "WD-1", "4006381333931", ""], {3: formula('=UPPER(B2)&"<"')}),
+        (4, ["", "WD-2", "#N/A", ""], {3: formula("=LOWER(B4)")}),
+        (5, ["", "'WD-3", "0.5", ""], {3: formula("=LOWER(B5)")}),
+    ]
+
+
+def test_xlsx_files_written_by_openpyxl_read_the_same_with_both_readers(reader):
+    import datetime
+
+    def shape(workbook, sheet):
+        sheet["C5"] = "=SUM(A2:A3)"
+        sheet["E7"] = True
+        sheet.append([])
+
+    data = xlsx([[None, "style_code", "gtin", "when"],
+                 [None, "WD-1", 4006381333931, datetime.date(2025, 3, 1)],
+                 [], [None, " =not a formula", 1.25, datetime.datetime(2025, 3, 1, 9, 30)]],
+                shape)
+    table, rows = read(data)
+    assert table.header == ["", "style_code", "gtin", "when", ""]
+    assert [row for row in rows if any(row[1]) or row[2]] == [
+        (2, ["", "WD-1", "4006381333931", "2025-03-01", ""], {}),
+        (4, ["", "=not a formula", "1.25", "2025-03-01 09:30:00", ""], {}),
+        (5, ["", "", "", "", ""], {2: formula("=SUM(A2:A3)")}),
+        (7, ["", "", "", "", "TRUE"], {}),
+    ]
+    assert table.rows_estimate == 6
+
+
+def test_a_header_below_the_first_row_is_refused(reader):
+    data = handmade_xlsx([("Products", "visible",
+                           ROW.format(2, '<c r="A2" t="s"><v>0</v></c>'))], ["style_code"])
+    assert "The first row is empty" in refused(data)
+
+
+def test_an_empty_sheet_is_refused(reader):
+    assert "The file is empty" in refused(handmade_xlsx([("Products", "visible", "")]))
+
+
+def test_a_sparse_sheet_spanning_the_whole_grid_is_streamed_not_loaded():
+    """Two cells at opposite corners: calamine would allocate every cell between them
+    (17 billion), so the scan sends the sheet to openpyxl."""
+    data = handmade_xlsx([("Products", "visible",
+                           ROW.format(1, '<c r="A1" t="s"><v>0</v></c>')
+                           + ROW.format(1048576, '<c r="XFD1048576" t="n"><v>7</v></c>'))],
+                         ["style_code"])
+    table = table_open(io.BytesIO(data), max_bytes=MB, max_uncompressed=MB)
+    assert table.header == ["style_code"]
+    last = next(row for row in table.rows if any(row.cells))
+    assert last.number == 1048576 and last.cells[-1] == "7" and len(last.cells) == 16384
+
+
+@pytest.mark.parametrize("cells", [
+    '<c r="A1" t="s"><v>0</v>',  # a cell never closed
+    '<c r="A1" t="s"><v>9</v></c>',  # a shared string that is not there
+])
+def test_a_damaged_sheet_is_refused(cells):
+    data = handmade_xlsx([("Products", "visible", ROW.format(1, cells))], ["style_code"])
+    assert "This workbook is damaged" in refused(data)
