@@ -27,6 +27,7 @@ from catalog.models import Brand, Category, Colour, Product, ReturnsPolicy, Seas
 from catalog.selectors import category_path_labels
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
+from .content import new_row
 from .content_batch import ContentBatch
 from .errors import ContentError
 from .jobs import job_runner
@@ -535,7 +536,7 @@ class _StyleImport:
             return None
         fields, lists, self.cells = self.arguments()
         colours, self.places = self.colour_rows()
-        product = self.stored or Product(style_code=self.style.code)
+        product = self.stored or new_row(Product, style_code=self.style.code)
         product._change_reason = self.importer.reason
         return {"product": product, "fields": fields, "colours": colours,
                 "expected_version": self.stored.version if self.stored else None, **lists}
