@@ -198,7 +198,8 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
         if obj.pk is not None and obj.pk in claimed:
             obj = model()  # given twice: the uniqueness checks say so
         claimed.add(obj.pk)
-        result.before[id(obj)] = field_values(obj)
+        if obj.pk is not None:  # a new row is changed whatever its values
+            result.before[id(obj)] = field_values(obj)
         result.kept.append(obj)
         if obj is probe:
             for key_, found in probed.errors.items():
