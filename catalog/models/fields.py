@@ -115,7 +115,8 @@ def _is_gtin_length(digits: str) -> bool:
 
 
 def gtin_check_digit(body: str) -> int:
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    # Weights 3, 1, 3... from the body's last digit (checked for every variant of a file).
+    total = 3 * sum(map(int, body[-1::-2])) + sum(map(int, body[-2::-2]))
     return (10 - total % 10) % 10
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
@@ -111,6 +112,31 @@ def field_values(obj, *, skip=()) -> list:
 
 
 @functools.cache
+def _blank(model):
+    """An instance as ``model()`` makes it, or None when that depends on the call (a default
+    computed by a callable)."""
+    fields = model._meta.concrete_fields
+    return None if any(f.has_default() and callable(f.default) for f in fields) else model()
+
+
+def new_row(model, **values):
+    """``model(**values)`` for plain fields, without computing every default again: a copy of
+    one blank instance. modeltranslation computes each translated field's default with its
+    language activated, a millisecond a product of 24 such fields, and an import makes one
+    per new product, colour and row. A model whose defaults are computed gets ``model()``."""
+    blank = _blank(model)
+    if blank is None:
+        obj = model()
+    else:
+        obj = model.__new__(model)
+        obj.__dict__.update(blank.__dict__)
+        obj._state = ModelState()
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+@functools.cache
 def _settable(model, *excluded: str) -> frozenset[str]:
     names = set()
     for f in model._meta.concrete_fields:
@@ -164,7 +190,7 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
                     params={"model": model._meta.verbose_name}))
                 obj = model()
         else:
-            probe, probed = model(), ErrorCollector()
+            probe, probed = new_row(model), ErrorCollector()
             assign(probe, row, probed, path, index, excluded=(parent,))
             obj = by_key.get(key(probe))
             if obj is None:  # no stored row by that key: the probe is the new row
@@ -172,7 +198,8 @@ def _match(model, rows, stored, *, key, path, parent: str, errors: ErrorCollecto
         if obj.pk is not None and obj.pk in claimed:
             obj = model()  # given twice: the uniqueness checks say so
         claimed.add(obj.pk)
-        result.before[id(obj)] = field_values(obj)
+        if obj.pk is not None:  # a new row is changed whatever its values
+            result.before[id(obj)] = field_values(obj)
         result.kept.append(obj)
         if obj is probe:
             for key_, found in probed.errors.items():

@@ -27,6 +27,7 @@ from catalog.models import Brand, Category, Colour, Product, ReturnsPolicy, Seas
 from catalog.selectors import category_path_labels
 from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 
+from .content import new_row
 from .content_batch import ContentBatch
 from .errors import ContentError
 from .jobs import job_runner
@@ -365,6 +366,7 @@ class _Importer:
     def __init__(self, *, header: Header, report: ImportReport, user, reason: str):
         self.header, self.report, self.user, self.reason = header, report, user, reason
         self.lookups = Lookups()
+        self.columns = {c.name: c for c in fmt.columns()}  # by name
 
     def batch(self, styles: list[Style]) -> None:
         """Check the styles together and write those clean and changed in one go
@@ -422,11 +424,18 @@ class _StyleImport:
 
     def read(self) -> None:
         seen_sku, seen_gtin = {}, {}
+        columns = self.header.columns
         for row in self.style.rows:
             colour_code = self.header.get(row.cells, "colour_code")
             sku = self.header.get(row.cells, "sku")
-            for index, column in enumerate(self.header.columns):
-                text = row.cells[index] if index < len(row.cells) else ""
+            cells = row.cells[:len(columns)]
+            # Each filled cell, and each cell the reader had a problem with, in column order
+            # (most cells of a style's later rows are blank).
+            filled = [i for i, text in enumerate(cells) if text or i in row.problems]
+            filled += sorted(i for i in row.problems if len(cells) <= i < len(columns))
+            for index in filled:
+                column = columns[index]
+                text = cells[index] if index < len(cells) else ""
                 if index in row.problems:
                     self.problem(row, column.name if column else get_column_letter(index + 1),
                                  text, row.problems[index])
@@ -509,7 +518,7 @@ class _StyleImport:
             stored_colour = colours.get(code)
             if stored_colour is None:
                 return False
-            cols = {c.name: c for c in fmt.columns() if c.level == fmt.COLOUR}
+            cols = self.importer.columns
             if any(_colour_cell(stored_colour, cols[name]) != text
                    for name, text in colour["cells"].items()):
                 return False
@@ -535,7 +544,7 @@ class _StyleImport:
             return None
         fields, lists, self.cells = self.arguments()
         colours, self.places = self.colour_rows()
-        product = self.stored or Product(style_code=self.style.code)
+        product = self.stored or new_row(Product, style_code=self.style.code)
         product._change_reason = self.importer.reason
         return {"product": product, "fields": fields, "colours": colours,
                 "expected_version": self.stored.version if self.stored else None, **lists}
@@ -585,7 +594,7 @@ class _StyleImport:
     def arguments(self) -> tuple[dict, dict, dict]:
         """The product's fields and lists; `cells`: service field or list -> (row, column,
         text), for placing its errors."""
-        by_name = {c.name: c for c in fmt.columns()}
+        by_name = self.importer.columns
         fields, lists, cells = {}, {}, {}
         lookups = self.importer.lookups
         for name, (text, row) in self.given.items():
@@ -638,7 +647,7 @@ class _StyleImport:
             if colour is None:
                 new_position += 1
             for name, text in given["cells"].items():
-                column = next(c for c in fmt.columns() if c.name == name)
+                column = self.importer.columns[name]
                 row[column.field] = "" if text == clear else text
             variant_rows, variant_places = [], []
             for variant in self.variants:

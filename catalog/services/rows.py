@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.utils import timezone
@@ -19,19 +20,31 @@ def _as_is(cls) -> type | None:
     for base, kind in ((models.CharField, str), (models.TextField, str),
                        (models.IntegerField, int), (models.ForeignKey, int)):
         if issubclass(cls, base):
-            same = all(getattr(cls, m) is getattr(base, m)
-                       for m in ("get_db_prep_save", "get_db_prep_value", "get_prep_value"))
-            return kind if same else None
+            return kind if _converts_as(cls, base) else None
     return None
 
 
-def _db_value(f, value, db):
-    """``f.get_db_prep_save(value)``, skipped for the text, numbers and keys that it returns
-    unchanged: for a file's thousands of rows of dozens of columns, Django's conversion of
-    each value would cost more than the database's writing them."""
-    if value is None or type(value) is _as_is(type(f)):
-        return value
-    return f.get_db_prep_save(value, db)
+def _converts_as(cls, base) -> bool:
+    return all(getattr(cls, m) is getattr(base, m)
+               for m in ("get_db_prep_save", "get_db_prep_value", "get_prep_value"))
+
+
+def _converter(f, db):
+    """``f.get_db_prep_save`` for one column, skipped for the text, numbers and keys that it
+    returns unchanged, and for an aware datetime reduced to the backend's adapter (all that
+    ``DateTimeField`` does with one): for a file's thousands of rows of dozens of columns,
+    Django's conversion of each value would cost more than the database's writing them.
+    None is stored as it is."""
+    kind = _as_is(type(f))
+    prepare = f.get_db_prep_save
+    if kind is not None:
+        return lambda value: value if value is None or type(value) is kind else prepare(
+            value, db)
+    if isinstance(f, models.DateTimeField) and _converts_as(type(f), models.DateTimeField):
+        adapt = db.ops.adapt_datetimefield_value
+        return lambda value: value if value is None else adapt(value) if (
+            type(value) is datetime and value.tzinfo is not None) else prepare(value, db)
+    return lambda value: value if value is None else prepare(value, db)
 
 
 _LENGTH = re.compile(r"\(.*\)")
@@ -56,9 +69,8 @@ def rows_insert(model, objs: list, values) -> None:
     sql = (f"INSERT INTO {quote(model._meta.db_table)} "
            f"({', '.join(quote(f.column) for f in fields)}) ")
     # Each column's conversion looked up once, not once per value.
-    columns = [(f, _as_is(type(f))) for f in fields]
-    rows = [[value if value is None or type(value) is kind else f.get_db_prep_save(value, db)
-             for f, kind in columns for value in (values(obj, f),)] for obj in objs]
+    columns = [(f, _converter(f, db)) for f in fields]
+    rows = [[convert(values(obj, f)) for f, convert in columns] for obj in objs]
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             unnest, arrays = _columns(db, fields, rows)
@@ -80,9 +92,9 @@ def rows_update_with_history(objs: list, names: set[str], *, user, reason: str) 
     sql = (f"UPDATE {quote(meta.db_table)} SET "
            f"{', '.join(f'{quote(f.column)} = %s' for f in fields)} "
            f"WHERE {quote(meta.pk.column)} = %s")
-    rows = []
-    for obj in objs:
-        rows.append([*(_db_value(f, f.pre_save(obj, False), db) for f in fields), obj.pk])
+    columns = [(f, _converter(f, db)) for f in fields]
+    rows = [[*(convert(f.pre_save(obj, False)) for f, convert in columns), obj.pk]
+            for obj in objs]
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
             unnest, arrays = _columns(db, [*fields, meta.pk], rows)
@@ -97,11 +109,54 @@ def rows_update_with_history(objs: list, names: set[str], *, user, reason: str) 
     history_rows_insert(objs, update=True, user=user, reason=reason)
 
 
+def rows_create(objs: list) -> None:
+    """Insert new ``objs`` of one model and give them their ids, as ``bulk_create`` does
+    (each field's ``pre_save``: ``auto_now_add``, sanitised HTML; keys from the related
+    objects), with each column's conversion looked up once (:func:`_converter`): on
+    PostgreSQL from one array per column, elsewhere in as few statements as SQLite's
+    parameter limit allows. ``bulk_create`` compiles every value of every row, which cost a
+    first import more than the database's writing them. A model whose ids are not made by
+    the database, or with parents, goes through ``bulk_create``."""
+    model = type(objs[0])
+    meta = model._meta
+    if meta.parents or not getattr(meta.pk, "db_returning", False):
+        model.objects.bulk_create(objs)
+        return
+    db = connections[router.db_for_write(model)]
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    columns = [(f, _converter(f, db)) for f in fields]
+    rows = [[convert(f.pre_save(obj, True)) for f, convert in columns] for obj in objs]
+    quote = db.ops.quote_name
+    sql = (f"INSERT INTO {quote(meta.db_table)} "
+           f"({', '.join(quote(f.column) for f in fields)}) ")
+    returning = f" RETURNING {quote(meta.pk.column)}"
+    ids = []
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            unnest, arrays = _columns(db, fields, rows)
+            cursor.execute(f"{sql}SELECT * FROM {unnest}{returning}", arrays)
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            size = max(1, db.features.max_query_params // len(fields))
+            one = f"({', '.join(['%s'] * len(fields))})"
+            for start in range(0, len(rows), size):
+                chunk = rows[start:start + size]
+                cursor.execute(f"{sql}VALUES {', '.join([one] * len(chunk))}{returning}",
+                               [value for row in chunk for value in row])
+                ids += [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = db.alias
+
+
 def rows_create_with_history(objs: list, *, user, reason: str | None) -> None:
-    """Insert new ``objs`` of one model (Django's ``bulk_create``, which gives them their
-    ids) and their history rows in one statement: what ``bulk_create_with_history`` stores,
+    """Insert new ``objs`` of one model (:func:`rows_create`, which gives them their ids)
+    and their history rows in one statement: what ``bulk_create_with_history`` stores,
     without a model instance and a compiled value per history row and column."""
-    type(objs[0]).objects.bulk_create(objs)
+    rows_create(objs)
     history_rows_insert(objs, update=False, user=user, reason=reason)
 
 

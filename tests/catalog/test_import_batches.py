@@ -211,3 +211,42 @@ def test_queries_of_a_changed_import_do_not_grow_with_the_styles(refs):
         report = run(data)
     assert report.updated == 300
     assert len(queries) <= 150, len(queries)
+
+
+def test_new_rows_of_a_batch_are_stored_as_saves_store_them(demo_catalog, one_by_one):
+    """The batch inserts its new rows without bulk_create: each row gets its own id (its
+    history row says the same values), its creation times, and its text as a save cleans it
+    (sanitised HTML, no bidirectional controls), as style by style."""
+    data = exported("csv")
+    header, *body = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    body[0][header.index("description[en]")] = '<p onclick="x()">Soft<script>x()</script></p>'
+    body[0][header.index("fit_description[en]")] = "Slim\u202e fit"
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *body])
+    data = out.getvalue().encode()
+
+    def stored():
+        rows = {}
+        for model in (Product, Colour, Variant):
+            tracked = [f.attname for f in model.history.model.tracked_fields
+                       if f.attname != "id"]
+            for obj in model.objects.all():
+                entry = model.history.get(id=obj.pk)
+                assert [getattr(entry, n) for n in tracked] == [getattr(obj, n)
+                                                                for n in tracked]
+                if model is Product:
+                    assert obj.created_at <= obj.updated_at <= entry.history_date
+            rows[model.__name__] = sorted(
+                (tuple(getattr(o, n) for n in tracked if not n.endswith(("_at", "_id")))
+                 for o in model.objects.all()), key=str)
+        return rows
+
+    wiped()
+    assert run(data).created == 12
+    product = Product.objects.get(style_code=body[0][header.index("style_code")])
+    assert (product.description_en, product.fit_description_en) == ("<p>Soft</p>", "Slim fit")
+    batched = stored()
+    wiped()
+    one_by_one()
+    assert run(data).created == 12
+    assert stored() == batched

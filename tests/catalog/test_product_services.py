@@ -14,7 +14,7 @@ from catalog.models import (
     source_hash,
 )
 from catalog.services import completeness
-from catalog.services.content import colour_save
+from catalog.services.content import colour_save, new_row
 from catalog.services.errors import ContentError
 from catalog.services.products import StaleProductError, product_content_save, product_save
 from tests import factories
@@ -324,3 +324,18 @@ def test_translations_written_with_their_new_source_are_current(dress):
         ("name", loc, source_hash("Crimson")) for loc in ("fr", "pl", "zh-hans")}
     assert {(s.locale, s.source_hash) for s in stamps.filter(colour=None)} == {
         (loc, source_hash("Linen maxi dress")) for loc in ("fr", "pl")}
+
+
+@pytest.mark.parametrize("model", [Product, Colour, Variant])
+def test_new_rows_are_what_the_model_makes(model):
+    """new_row copies one blank instance: the values of the model's own, nothing shared."""
+    def values(obj):
+        return {k: v for k, v in obj.__dict__.items() if k != "_state"}
+
+    made, copied = model(), new_row(model, position=3)
+    assert values(copied) == {**values(made), "position": 3}
+    assert (copied._state.adding, copied._state.db, copied.pk) == (True, None, None)
+    copied.name = "changed"
+    copied._state.adding = False
+    again = new_row(model)
+    assert values(again) == values(made) and again._state.adding
