@@ -3,6 +3,8 @@
     .venv/bin/python bench/import.py --products 2000                 # SQLite and PostgreSQL
     .venv/bin/python bench/import.py --products 100000 --db postgres --formats csv
     .venv/bin/python bench/import.py --products 2000 --db sqlite --profile import,dry_run
+    .venv/bin/python bench/import.py --products 100000 --db sqlite --formats csv --reuse \
+        --steps raw,import,reimport          # again on the kept database, without the build
 
 The catalog is ``load_demo --products N --catalog-only`` (100,000 styles is about 930,000
 variants). For each database (a throwaway SQLite file in ``bench/out/import/``, and a
@@ -243,22 +245,26 @@ def step(name: str, url: str, fmt_: str, products: int) -> dict:
     return result
 
 
-def measure(url: str, formats: list[str], products: int) -> list[dict]:
+def measure(url: str, formats: list[str], products: int, steps=STEPS) -> list[dict]:
+    """The steps in their order; the raw limit, the dry run and the first import each start
+    from an empty catalog. Without "export", the file of an earlier run is read."""
     results = []
     step("build", url, "csv", products)
     for fmt_ in formats:
-        export = step("export", url, fmt_, products)
-        step("wipe", url, fmt_, products)
-        raw = step("raw", url, fmt_, products)
-        step("wipe", url, fmt_, products)
-        dry = step("dry_run", url, fmt_, products)
-        first = step("import", url, fmt_, products)
-        again = step("reimport", url, fmt_, products)
-        change = step("change", url, fmt_, products)
-        for r in (export, raw, dry, first, again, change):
-            r["rows_per_s"] = round(export["rows"] / r["seconds"]) if r["seconds"] else None
-            r["ratio_to_raw"] = round(raw["seconds"] / r["seconds"], 3) if r["seconds"] else None
-            r["cpu_ratio_to_raw"] = round(raw["cpu_s"] / r["cpu_s"], 3) if r["cpu_s"] else None
+        done, previous = {}, None
+        for name in steps:
+            if name in ("raw", "dry_run", "import") and previous != "dry_run":
+                step("wipe", url, fmt_, products)
+            done[name] = step(name, url, fmt_, products)
+            previous = name
+        rows = next((r["rows"] for r in done.values() if r.get("rows")), None)
+        raw = done.get("raw")
+        for r in done.values():
+            r["rows_per_s"] = round(rows / r["seconds"]) if rows and r["seconds"] else None
+            r["ratio_to_raw"] = (round(raw["seconds"] / r["seconds"], 3)
+                                 if raw and r["seconds"] else None)
+            r["cpu_ratio_to_raw"] = (round(raw["cpu_s"] / r["cpu_s"], 3)
+                                     if raw and r["cpu_s"] else None)
             results.append(r)
     return results
 
@@ -284,6 +290,12 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--url")
     parser.add_argument("--format", default="csv")
+    parser.add_argument("--steps", default=",".join(STEPS),
+                        help="the steps to run, in their order (export,raw,dry_run,import,"
+                             "reimport,change); without export, an earlier run's file is read")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the databases (the SQLite file, the PostgreSQL server in "
+                             "bench/out/import/) for the next run, which skips the build")
     parser.add_argument("--profile", default="",
                         help="steps to profile with pyinstrument (import,dry_run...): the "
                              "text profile of each goes to bench/out/import/")
@@ -297,13 +309,16 @@ def main() -> None:
     formats = args.formats.split(",")
     results = []
     load = "load average at the start %.2f %.2f %.2f" % os.getloadavg()
+    steps = [s for s in STEPS if s in args.steps.split(",")]
     if args.db in ("sqlite", "both"):
         db = HERE / f"bench-{args.products}.sqlite3"
-        db.unlink(missing_ok=True)
-        results += measure(f"sqlite:///{db}", formats, args.products)
+        if not args.reuse:
+            db.unlink(missing_ok=True)
+        results += measure(f"sqlite:///{db}", formats, args.products, steps)
     if args.db in ("postgres", "both"):
-        with postgres_started() as url:
-            results += measure(url, formats, args.products)
+        keep = HERE / f"pg-{args.products}" if args.reuse else None
+        with postgres_started(keep=keep) as url:
+            results += measure(url, formats, args.products, steps)
     print(table(results))
     print(load + ", at the end %.2f %.2f %.2f" % os.getloadavg())
 
