@@ -265,8 +265,12 @@ def _stamps_recorded(saves: list[ContentSave], colours: list[Colour], before: di
     record them (``translation_stamps_record``), from one query and in one statement each."""
     ids = [s.product.pk for s in saves]
     existing: dict[int, dict] = {}
-    for stamp in TranslationStamp.objects.filter(product_id__in=ids, photo_id__isnull=True):
-        existing.setdefault(stamp.product_id, {})[_key(stamp)] = stamp
+    # Photos' stamps are skipped here, not in the query: with "photo_id IS NULL" beside the
+    # ids, SQLite reads the photo index's whole NULL range (every product's stamps) instead
+    # of the products' own, a scan that grows with the catalog.
+    for stamp in TranslationStamp.objects.filter(product_id__in=ids):
+        if stamp.photo_id is None:
+            existing.setdefault(stamp.product_id, {})[_key(stamp)] = stamp
     create, update, delete = [], [], []
     made = [_record(product_id=s.product.pk, colour_id=None, obj=s.product,
                     fields=PRODUCT_TRANSLATED_FIELDS, user=user,

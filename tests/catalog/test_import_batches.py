@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import Colour, Product, TranslationStamp, Variant
 from catalog.services import completeness
 from catalog.services.content_batch import ContentBatch
+from catalog.services.photos import photo_add, photo_update
 from tests import factories
 from tests.catalog.import_helpers import csv_bytes, exported, problems, run
+from tests.workflow.conftest import jpeg_file
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +252,18 @@ def test_new_rows_of_a_batch_are_stored_as_saves_store_them(demo_catalog, one_by
     one_by_one()
     assert run(data).created == 12
     assert stored() == batched
+
+
+def test_a_photos_alt_text_stamps_are_not_taken_for_its_products(refs, admin_user):
+    run(styles_file(1), user=admin_user)
+    colour = Colour.objects.get(product__style_code="WD-25-0000")
+    photo = photo_add(colour=colour, file=jpeg_file("front.jpg"), user=admin_user)
+    photo_update(photo=photo, alt_text={"en": "Front", "fr": "Devant"}, user=admin_user)
+    photo_stamps = list(TranslationStamp.objects.filter(photo=photo).values())
+    assert [s["field"] for s in photo_stamps] == ["alt_text"]
+    report = run(styles_file(1, {0: {}}).replace(b"Robe 0", b"Robe longue 0"), user=admin_user)
+    assert (report.updated, report.problem_count) == (1, 0)
+    assert list(TranslationStamp.objects.filter(photo=photo).values()) == photo_stamps
+    name = TranslationStamp.objects.get(product=colour.product, colour=None, photo=None,
+                                        field="name", locale="fr")
+    assert name.source_hash and name.stamped_by == admin_user
