@@ -271,12 +271,12 @@ class TabularRow:
     cell_count: int
 
 
-def _tabular_row_html(inline, admin_form, fields, *, is_empty: bool, handlers: str) -> str:
+def _tabular_row_html(inline, admin_form, fields, *, is_empty: bool, handlers: str,
+                      cell_count: int) -> str:
     """A row of ``tabular_rows.html``, in nested_admin's tabular markup, written in Python:
     through the template engine, its tags cost more than the row's widgets."""
     form, original = admin_form.form, admin_form.original
     shown = bool(original or admin_form.show_url)
-    cell_count = 1 + len(fields) + bool(inline.formset.can_delete)  # as the header's
     classes = ["djn-tbody", *([] if is_empty else ["djn-item"]), "djn-inline-form",
                *(inline.opts.classes or ()), *(["has_original"] if shown else []),
                *(["djn-empty-form", "empty-form"] if is_empty else [])]
@@ -358,12 +358,13 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
         last = len(admin_forms) - 1
         handlers = " ".join(self.handler_classes)
         rows = []
+        cell_count = 1 + len(names) + bool(self.formset.can_delete)  # as the header's
         for index, admin_form in enumerate(admin_forms):
             is_empty = index == last and self.has_add_permission
             fields = [admin_form.form[name] for name in names]
             rows.append(TabularRow(
-                _tabular_row_html(self, admin_form, fields, is_empty=is_empty, handlers=handlers),
-                is_empty, 1 + len(fields) + bool(self.formset.can_delete)))
+                _tabular_row_html(self, admin_form, fields, is_empty=is_empty, handlers=handlers,
+                                  cell_count=cell_count), is_empty, cell_count))
         return rows
 
 
