@@ -56,6 +56,7 @@
     var role = rows.querySelector(".pg-role");
     if (remove && role) { role.appendChild(document.createTextNode(" ")); role.appendChild(remove); }
     editor.prepend.apply(editor, Array.prototype.slice.call(rows.children));
+    if (window.ppFieldIds) { window.ppFieldIds(editor); }
   }
 
   function renumber(grid) {

@@ -213,6 +213,7 @@
 
     // Rows added by the inlines' "Add another" get the same locale treatment.
     new MutationObserver(function () {
+      if (window.ppFieldIds) { window.ppFieldIds(root); }
       markLocales(root);
       showLocale(currentLocale());
     }).observe(root, {childList: true, subtree: true});
