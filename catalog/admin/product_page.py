@@ -6,6 +6,9 @@ error summary and of the completeness panel to their field.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -15,6 +18,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.utils import flatten_fieldsets
 from django.forms.forms import NON_FIELD_ERRORS
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -49,9 +56,10 @@ PRODUCT_PAGE_TABS = (
 
 
 class SharedChoicesSelect(forms.Select):
-    """A select that carries only its chosen option; the page carries all the options once
-    (``<template id="choices-<key>">``) and ``product_page.js`` fills them in when the select
-    is opened. A country list in every shipping row was a quarter of the page."""
+    """A select that carries only its chosen option; the page loads all the options once, in
+    a script the browser keeps (:func:`shared_choices_script`), and ``product_page.js`` fills
+    them in when the select is opened. A country list in every shipping row was a quarter of
+    the page, in the page once still 10 KB."""
 
     def __init__(self, key: str, attrs=None, choices=()):
         super().__init__(attrs, choices)
@@ -88,9 +96,6 @@ class SharedChoicesSelect(forms.Select):
         context["widget"]["attrs"]["data-choices"] = self.key
         return context
 
-    def all_options_html(self) -> str:
-        return forms.Select(choices=self.choices).render(self.key, None)
-
 
 class SharedChoicesInlineMixin:
     """For an inline: ``shared_choices`` fields as :class:`SharedChoicesSelect`."""
@@ -114,16 +119,25 @@ def _with_nested(formsets):
         yield from _with_nested(nested)
 
 
-def shared_choices(inline_admin_formsets) -> dict[str, str]:
-    """Each shared option list of the page's inlines (nested ones included), once:
-    {key: a select holding them}."""
-    found = {}
-    for formset in _with_nested(inline.formset for inline in inline_admin_formsets):
-        for form_field in formset.form.base_fields.values():
-            widget = form_field.widget
-            if isinstance(widget, SharedChoicesSelect) and widget.key not in found:
-                found[widget.key] = widget.all_options_html()
-    return found
+def _shared_choice_fields(inlines):
+    """(key, model field) of every shared choice list of these inline classes and of those
+    nested in them."""
+    for inline in inlines:
+        for name in getattr(inline, "shared_choices", ()):
+            yield f"{inline.model._meta.model_name}-{name}", inline.model._meta.get_field(name)
+        yield from _shared_choice_fields(getattr(inline, "inlines", ()))
+
+
+@functools.lru_cache(maxsize=32)
+def shared_choices_script(inlines: tuple, language: str) -> tuple[str, str]:
+    """(digest, script) of the shared option lists of these inlines in this language: the
+    script sets ``window.ppChoices`` to {key: a select holding the options}. The lists are
+    fixed (a model field's choices, the countries), so a process makes them once."""
+    with translation.override(language):
+        lists = {key: forms.Select(choices=field.formfield().choices).render(key, None)
+                 for key, field in _shared_choice_fields(inlines)}
+    script = "window.ppChoices = %s;\n" % json.dumps(lists, sort_keys=True)
+    return hashlib.sha256(script.encode()).hexdigest()[:16], script
 
 
 _KEPT = re.compile(r"(<(textarea|pre|script)\b.*?</\2>)", re.S | re.I)
@@ -392,10 +406,26 @@ class ProductPageAdminMixin:
         context["page_tabs"] = tabs
         context["page_errors"] = page_errors(context["adminform"], tabs)
         context["page_locales"] = page_locales()
-        context["shared_choices"] = shared_choices(context["inline_admin_formsets"])
+        digest, _ = shared_choices_script(tuple(self.inlines), translation.get_language())
+        context["shared_choices_url"] = "%s?v=%s" % (
+            reverse("admin:catalog_product_shared_choices"), digest)
         context["photo_editor_form"] = photo_editor_form(context["inline_admin_formsets"])
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
+
+    def get_urls(self):
+        return [path("choices.js", self.admin_site.admin_view(self.shared_choices_view,
+                                                               cacheable=True),
+                     name="catalog_product_shared_choices"), *super().get_urls()]
+
+    def shared_choices_view(self, request):
+        digest, script = shared_choices_script(tuple(self.inlines), translation.get_language())
+        response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+        if request.GET.get("v") == digest:  # the address changes with the lists
+            patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)

@@ -1,4 +1,7 @@
 """The product page's layout (catalog.admin.product_page): tabs, error list, weight, queries."""
+import json
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -52,8 +55,9 @@ def test_the_page_takes_the_same_queries_whatever_its_photos_and_sizes(
         response = admin_client.get(change_url(large))
     html = response.content.decode()
     assert html.count('name="colours-3-photos-9-role"') == 1
-    # A country list once for the page, not once per shipping row.
-    assert html.count('<option value="PL"') == 2  # the row's own choice, and the page's list
+    # The country list is not in the page (only each row's own choice): a script the
+    # browser keeps carries it.
+    assert html.count('<option value="PL"') == 1
     # What the page shows posts back as it is.
     response = admin_client.post(change_url(large), form_data(response))
     assert response.status_code == 302, errors_of(response)
@@ -126,3 +130,19 @@ def test_a_closed_photo_posts_its_alt_texts_unchanged_and_takes_new_ones(admin_c
     photo.refresh_from_db()
     assert (photo.alt_text_en, photo.alt_text_pl or "", photo.alt_text_fr) == (
         "Red dress", "", "Robe rouge")
+
+
+def test_the_shared_option_lists_come_in_a_script_the_browser_keeps(admin_client, dress):
+    factories.ShippingRateFactory(product=dress, brand=None, country="FR")
+    html = admin_client.get(change_url(dress)).content.decode()
+    url = re.search(r'<script src="(/admin/catalog/product/choices\.js\?v=\w+)"></script>',
+                    html)[1]
+    response = admin_client.get(url)
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
+    lists = json.loads(response.content.decode().removeprefix("window.ppChoices = ").rstrip(";\n"))
+    assert set(lists) == {"shippingrate-country", "shippingrate-currency",
+                          "compositionline-fibre", "productphoto-role"}
+    assert '<option value="PL">Poland</option>' in lists["shippingrate-country"]
+    # An older address (lists since changed) is served the current lists, not kept.
+    assert "no-cache" in admin_client.get(url[:-4] + "0000")["Cache-Control"]
