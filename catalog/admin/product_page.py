@@ -147,7 +147,7 @@ _ID = re.compile(r' id="([^"]+)"')
 
 
 _FORMSET_DATA = re.compile(r'(?<=\s)data-inline-formset="([^"\']*)"')
-_FIELD_TAG = re.compile(r'<(?:input|select)\s[^>]*\sname="([^"]+)"[^>]*>')
+_FIELD_TAG = re.compile(r'<(?:input|select)\b[^>]*?\sname="([^"]+)"[^>]*>')
 
 
 def _auto_id_dropped(match) -> str:
