@@ -151,7 +151,7 @@ _FIELD_TAG = re.compile(r'<(?:input|select)\b[^>]*?\sname="([^"]+)"[^>]*>')
 
 
 def _auto_id_dropped(match) -> str:
-    # Django's own id for a field ("id_" and its name): field_ids.js gives it back in the
+    # Django's own id for a field ("id_" and its name): product_form.js gives it back in the
     # browser, before any other script runs. A thousand of them were a tenth of the page.
     return match[0].replace(f' id="id_{match[1]}"', "", 1)
 
@@ -166,7 +166,7 @@ def html_compacted(html: str) -> str:
     are), without references to help texts that are not on the page (tabular rows show
     their help in the column header), and with nested_admin's formset data (JSON, a kilobyte
     a formset, half of it ``&quot;``) in a single-quoted attribute. Inputs and selects lose
-    the id Django gives a field by its name (``field_ids.js`` gives it back)."""
+    the id Django gives a field by its name (``product_form.js`` gives it back)."""
     parts = _KEPT.split(html)
     # split() gives text, then for each match the whole match and its tag name.
     out = [part if i % 3 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
@@ -410,6 +410,9 @@ class ProductPageAdminMixin:
         context["shared_choices_url"] = "%s?v=%s" % (
             reverse("admin:catalog_product_shared_choices"), digest)
         context["photo_editor_form"] = photo_editor_form(context["inline_admin_formsets"])
+        context["photo_new_prefix"] = next((formset.prefix for formset in _with_nested(
+            inline.formset for inline in context["inline_admin_formsets"])
+            if formset.model is ProductPhoto), None)
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
 

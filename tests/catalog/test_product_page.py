@@ -87,7 +87,7 @@ def test_the_pages_html_loses_indentation_but_not_what_text_areas_hold():
         '<div>\n<p>\ntext</p>\n<textarea name="a">\n  two\n    spaces</textarea>'
         '\n<input><span id="kept"></span><input aria-describedby="kept">'
         '<div data-inline-formset=\'{"name": "#a&#x27;s"}\'>'
-        # Django's own id of a field is given back by field_ids.js; another id is kept.
+        # Django's own id of a field is given back by product_form.js; another id is kept.
         '<input type="text" name="b-0-sku"><select name="d"><select name="c" id="own">')
 
 
