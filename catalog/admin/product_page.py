@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
@@ -340,6 +340,26 @@ def _tabular_row_html(inline, admin_form, fields, *, is_empty: bool, handlers: s
     return mark_safe("".join(out))
 
 
+_PLAIN_INPUTS = ("django/forms/widgets/text.html", "django/forms/widgets/number.html")
+
+
+def _data_row(admin_form, fields) -> list:
+    """A stored row as ``product_form.js`` reads it: its form index, its name (the
+    ``original`` cell), then the values of its inputs in their order (its id first)."""
+    form = admin_form.form
+    values = [form[form._meta.model._meta.pk.name].value(),
+              *(bound.field.widget.format_value(bound.value()) for bound in fields)]
+    return [form_index(form), str(admin_form.original), *values]
+
+
+def _data_rows_html(source: str, rows: list) -> str:
+    """Stored rows of a tabular inline as data: ``product_form.js`` copies the row ``source``
+    (the first stored one, written out) for each, under its index and with its values. A
+    variant row in markup weighed a kilobyte."""
+    return mark_safe(json_script(rows).replace(
+        "<script ", f'<script data-pp-rows="{source}" ', 1))
+
+
 class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset):
     """nested_admin's inline on the page.
 
@@ -382,13 +402,33 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
         handlers = " ".join(self.handler_classes)
         rows = []
         cell_count = 1 + len(names) + bool(self.formset.can_delete)  # as the header's
+        as_data = self._rows_as_data(names)
+        first_stored, data_rows = None, []
         for index, admin_form in enumerate(admin_forms):
             is_empty = index == last and self.has_add_permission
             fields = [admin_form.form[name] for name in names]
+            if as_data and admin_form.original is not None and first_stored is not None:
+                data_rows.append(_data_row(admin_form, fields))
+                continue
+            if data_rows:
+                rows.append(TabularRow(_data_rows_html(first_stored, data_rows), False, 0))
+                data_rows = []
+            if admin_form.original is not None and first_stored is None:
+                first_stored = f"{self.formset.prefix}-{form_index(admin_form.form)}"
             rows.append(TabularRow(
                 _tabular_row_html(self, admin_form, fields, is_empty=is_empty, handlers=handlers,
                                   cell_count=cell_count), is_empty, cell_count))
+        if data_rows:
+            rows.append(TabularRow(_data_rows_html(first_stored, data_rows), False, 0))
         return rows
+
+    def _rows_as_data(self, names) -> bool:
+        """Whether the stored rows after the first can go as data (``_data_rows_html``): a
+        form not posted, whose fields are all text or number inputs."""
+        if self.formset.is_bound or not self.formset.model._meta.auto_field:
+            return False
+        fields = self.formset.form.base_fields
+        return all(fields[name].widget.template_name in _PLAIN_INPUTS for name in names)
 
 
 class ProductPageAdminMixin:

@@ -98,11 +98,31 @@ def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client)
     html = admin_client.get(change_url(product)).content.decode()
     group = html[html.index('id="size_chart_rows-group"'):]
     group = group[:group.index("</table>")]
-    shown = [group.index(f'value="{size}"') for size in ("S", "M", "L")]
-    assert shown == sorted(shown)
-    assert group.count('class="djn-tbody djn-item djn-inline-form has_original"') == 3
-    assert group.index('id="size_chart_rows-empty"') > shown[-1]
+    # The first stored row in markup, the others as data that product_form.js copies it for.
+    first = group.index('value="S"')
+    data = re.search(r'<script data-pp-rows="(size_chart_rows-\d+)" type="application/json">'
+                     r'(.*?)</script>', group)
+    assert group.index(f'id="{data[1]}"') < first < data.start()
+    assert [row[1] for row in json.loads(data[2])] == ["M", "L"]
+    assert group.count('class="djn-tbody djn-item djn-inline-form has_original"') == 1
+    assert group.index('id="size_chart_rows-empty"') > data.end()
     assert 'class="djn-td field-eu"' in group and 'class="add-row"' in group
+
+
+def test_stored_rows_sent_as_data_post_back_as_they_were(admin_client):
+    """Rows after the first come as data (their inputs are built in the browser); read as a
+    browser reads them, the page posts every row unchanged."""
+    product = build(1, 0, 3)
+    response = admin_client.get(change_url(product))
+    data = form_data(response)
+    assert [data[f"colours-0-variants-{i}-size_label"] for i in range(3)] == SIZES[:3]
+    assert [data[f"size_chart_rows-{i}-size_label"] for i in range(3)] == SIZES[:3]
+    variant = product.colours.get().variants.get(pk=data["colours-0-variants-2-id"])
+    data["colours-0-variants-2-sku"] = "NEW-SKU"
+    assert admin_client.post(change_url(product), data).status_code == 302
+    variant.refresh_from_db()
+    assert variant.sku == "NEW-SKU" and product.colours.get().variants.count() == 3
+    assert list(product.size_chart_rows.values_list("size_label", flat=True)) == SIZES[:3]
 
 
 def test_a_closed_photo_posts_its_alt_texts_unchanged_and_takes_new_ones(admin_client):

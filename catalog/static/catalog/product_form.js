@@ -2,6 +2,7 @@
    (nested_admin's rows, product_page.js, photo_grid.js): what the server leaves out to keep
    the page light is put back here.
 
+   - A tabular inline's stored rows after its first are built from their data.
    - Each photo grid gets its new-photo form from the page's one <template data-pg-new>
      (a colour's photos, the new colour's included), under the grid's own prefix.
    - Inputs and selects get the id Django gives a field by its name ("id_" and the name).
@@ -13,6 +14,39 @@
     for (var i = 0; i < fields.length; i++) {
       if (fields[i].type !== "submit" && fields[i].type !== "button") { fields[i].id = "id_" + fields[i].name; }
     }
+  }
+
+  /* A tabular inline's stored rows after its first come as data (<script data-pp-rows>,
+     each row its form index, its name, its inputs' values): each is a copy of the first
+     stored row under its own index, with its values. */
+  function dataRows(root) {
+    root.querySelectorAll("script[data-pp-rows]").forEach(function (script) {
+      var source = document.getElementById(script.dataset.ppRows);
+      var prefix = source.id.replace(/-\d+$/, "");
+      var from = source.id.length + 1;
+      JSON.parse(script.textContent).forEach(function (row) {
+        var copy = source.cloneNode(true);
+        copy.id = prefix + "-" + row[0];
+        copy.querySelectorAll("[name]").forEach(function (input) {
+          input.name = copy.id + "-" + input.name.slice(from);
+        });
+        var name = copy.querySelector("td.original p");
+        if (name) { name.textContent = row[1]; }
+        var inputs = copy.querySelectorAll("input:not([type=checkbox]), select, textarea");
+        for (var i = 0; i < inputs.length; i++) {
+          var value = row[i + 2];
+          if (value === null || value === undefined) {
+            inputs[i].removeAttribute("value");
+            inputs[i].value = "";
+          } else {
+            inputs[i].setAttribute("value", value);
+            inputs[i].value = value;
+          }
+        }
+        script.parentNode.insertBefore(copy, script);
+      });
+      script.remove();
+    });
   }
 
   function newPhotoForms(root) {
@@ -32,6 +66,7 @@
   window.ppFieldIds = giveIds;
   var form = document.getElementById("product_form");
   if (form) {
+    dataRows(form);
     newPhotoForms(form);
     giveIds(form);
   }
