@@ -28,8 +28,9 @@ class _FormParser(HTMLParser):
         if tag == "tbody":
             self._tbody = a.get("id")
             self._row_inputs[self._tbody] = []
-        elif tag == "script" and "data-pp-rows" in a:
-            self._data_rows = [a["data-pp-rows"], ""]
+        elif tag == "script" and ("data-pp-rows" in a or "data-pg-tiles" in a):
+            self._data_rows = [a.get("data-pp-rows") or a["data-pg-tiles"], "",
+                               "data-pg-tiles" in a]
         if self._tbody and name and tag in ("input", "select", "textarea") and a.get(
                 "type") != "checkbox":
             self._row_inputs[self._tbody].append(name)
@@ -52,10 +53,15 @@ class _FormParser(HTMLParser):
             self._textarea = name
             self._put(name, "")
 
-    def _put_data_rows(self, source, text):
-        """Stored rows sent as data: copies of the row ``source`` (as product_form.js
-        builds them in the browser)."""
+    def _put_data_rows(self, source, text, tiles):
+        """Stored rows or photos sent as data: copies of the row or tile ``source`` (as
+        product_form.js builds them in the browser)."""
         prefix = source.rsplit("-", 1)[0]
+        if tiles:
+            for index, pk, position, _thumbnail, _caption, values in json.loads(text):
+                for field, value in [("id", pk), ("position", position), *values]:
+                    self._put(f"{prefix}-{index}-{field}", str(value))
+            return
         for index, _name, *values in json.loads(text):
             for input_name, value in zip(self._row_inputs[source], values, strict=True):
                 field = input_name[len(source) + 1:]

@@ -26,7 +26,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
-from nested_admin.templatetags.nested_admin import form_index
+from nested_admin.templatetags.nested_admin import form_index, formsetsort
 
 from catalog.models import (
     Colour,
@@ -421,6 +421,23 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
         if data_rows:
             rows.append(TabularRow(_data_rows_html(first_stored, data_rows), False, 0))
         return rows
+
+    def photo_tiles(self) -> tuple[list, str]:
+        """A photo grid's tiles (``photo_grid.html``) in their order: the forms to write out,
+        and the stored photos after the first as data (``<script data-pg-tiles>``, after the
+        first) that ``product_form.js`` makes tiles of, copies of the first. A form posted
+        back keeps all its tiles, with their editors where they have errors."""
+        admin_forms = formsetsort(list(self), "position")
+        stored = [admin_form for admin_form in admin_forms if admin_form.original is not None]
+        if self.formset.is_bound or not self.has_change_permission or len(stored) < 2:
+            return admin_forms, ""
+        rows = [[form_index(a.form), a.form["id"].value(), a.form["position"].value(),
+                 a.form.thumbnail(), a.form.caption(), a.form.editor_data()]
+                for a in stored[1:]]
+        source = f"{self.formset.prefix}-{form_index(stored[0].form)}"
+        script = mark_safe(json_script(rows).replace(
+            "<script ", f'<script data-pg-tiles="{source}" ', 1))
+        return [admin_form for admin_form in admin_forms if admin_form not in stored[1:]], script
 
     def _rows_as_data(self, names) -> bool:
         """Whether the stored rows after the first can go as data (``_data_rows_html``): a

@@ -54,7 +54,7 @@ def test_the_page_takes_the_same_queries_whatever_its_photos_and_sizes(
     with django_assert_num_queries(len(queries.captured_queries)):
         response = admin_client.get(change_url(large))
     html = response.content.decode()
-    assert html.count('name="colours-3-photos-9-role"') == 1
+    assert form_data(response)["colours-3-photos-9-role"] == "detail"  # the tenth's role
     # The country list is not in the page (only each row's own choice): a script the
     # browser keeps carries it.
     assert html.count('<option value="PL"') == 1
@@ -110,11 +110,17 @@ def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client)
 
 
 def test_stored_rows_sent_as_data_post_back_as_they_were(admin_client):
-    """Rows after the first come as data (their inputs are built in the browser); read as a
-    browser reads them, the page posts every row unchanged."""
-    product = build(1, 0, 3)
+    """Rows and photos after the first come as data (their inputs are built in the browser);
+    read as a browser reads them, the page posts every row and photo unchanged."""
+    factories.ChannelFactory()
+    product = build(1, 3, 3)
+    photos = list(product.colours.get().photos.values_list("pk", "position", "role", "asset"))
     response = admin_client.get(change_url(product))
+    html = response.content.decode()
+    assert html.count('<script data-pg-tiles="colours-0-photos-0"') == 1
+    assert html.count('class="djn-item djn-inline-form pg-tile has_original"') == 1
     data = form_data(response)
+    assert data["colours-0-photos-2-role"] == photos[2][2]
     assert [data[f"colours-0-variants-{i}-size_label"] for i in range(3)] == SIZES[:3]
     assert [data[f"size_chart_rows-{i}-size_label"] for i in range(3)] == SIZES[:3]
     variant = product.colours.get().variants.get(pk=data["colours-0-variants-2-id"])
@@ -123,6 +129,8 @@ def test_stored_rows_sent_as_data_post_back_as_they_were(admin_client):
     variant.refresh_from_db()
     assert variant.sku == "NEW-SKU" and product.colours.get().variants.count() == 3
     assert list(product.size_chart_rows.values_list("size_label", flat=True)) == SIZES[:3]
+    assert list(product.colours.get().photos.values_list(
+        "pk", "position", "role", "asset")) == photos
 
 
 def test_a_closed_photo_posts_its_alt_texts_unchanged_and_takes_new_ones(admin_client):

@@ -2,7 +2,8 @@
    (nested_admin's rows, product_page.js, photo_grid.js): what the server leaves out to keep
    the page light is put back here.
 
-   - A tabular inline's stored rows after its first are built from their data.
+   - A tabular inline's stored rows after its first, and a colour's stored photos after its
+     first, are built from their data.
    - Each photo grid gets its new-photo form from the page's one <template data-pg-new>
      (a colour's photos, the new colour's included), under the grid's own prefix.
    - Inputs and selects get the id Django gives a field by its name ("id_" and the name).
@@ -49,6 +50,43 @@
     });
   }
 
+  /* A colour's stored photos after its first come as data (<script data-pg-tiles>, each its
+     form index, id, position, thumbnail, caption and its editor's values): each is a copy of
+     the first tile under its own index. */
+  function dataTiles(root) {
+    root.querySelectorAll("script[data-pg-tiles]").forEach(function (script) {
+      var source = document.getElementById(script.dataset.pgTiles);
+      var prefix = source.id.replace(/-\d+$/, "");
+      var from = source.id.length + 1;
+      JSON.parse(script.textContent).forEach(function (tile) {
+        var copy = source.cloneNode(true);
+        copy.id = prefix + "-" + tile[0];
+        copy.querySelectorAll("[name]").forEach(function (input) {
+          input.name = copy.id + "-" + input.name.slice(from);
+        });
+        copy.querySelectorAll("label[for]").forEach(function (label) {
+          label.htmlFor = "id_" + copy.id + "-" + label.htmlFor.slice(from + 3);
+        });
+        copy.querySelector("input[name$='-id']").value = tile[1];
+        copy.querySelector("input[name$='-position']").value = tile[2];
+        var thumb = copy.querySelector(".pg-thumb");
+        thumb.firstElementChild.outerHTML = tile[3];
+        copy.querySelector(".pg-caption").innerHTML = '<span class="pg-number"></span> ' + tile[4];
+        var editor = copy.querySelector(".pg-editor");
+        editor.querySelectorAll("input[type=hidden]").forEach(function (input) { input.remove(); });
+        tile[5].slice().reverse().forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = copy.id + "-" + pair[0];
+          input.value = pair[1];
+          editor.prepend(input);
+        });
+        script.parentNode.insertBefore(copy, script);
+      });
+      script.remove();
+    });
+  }
+
   function newPhotoForms(root) {
     var template = root.querySelector("template[data-pg-new]");
     if (!template) { return; }
@@ -67,6 +105,7 @@
   var form = document.getElementById("product_form");
   if (form) {
     dataRows(form);
+    dataTiles(form);
     newPhotoForms(form);
     giveIds(form);
   }
