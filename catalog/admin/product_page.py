@@ -16,13 +16,14 @@ from itertools import islice
 import nested_admin.nested
 from django import forms
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.contrib.admin.utils import flatten_fieldsets
 from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html, json_script
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
@@ -352,12 +353,22 @@ def _data_row(admin_form, fields) -> list:
     return [form_index(form), str(admin_form.original), *values]
 
 
+# As json_script escapes them, so that the data cannot close its <script>.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _data_script(attribute: str, source: str, rows: list) -> str:
+    """``rows`` in a JSON <script> naming the row or tile ``source`` they are copies of."""
+    data = json.dumps(rows, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return format_html('<script {}="{}" type="application/json">{}</script>', attribute, source,
+                       mark_safe(data.translate(_JSON_SCRIPT_ESCAPES)))
+
+
 def _data_rows_html(source: str, rows: list) -> str:
     """Stored rows of a tabular inline as data: ``product_form.js`` copies the row ``source``
     (the first stored one, written out) for each, under its index and with its values. A
     variant row in markup weighed a kilobyte."""
-    return mark_safe(json_script(rows).replace(
-        "<script ", f'<script data-pp-rows="{source}" ', 1))
+    return _data_script("data-pp-rows", source, rows)
 
 
 class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset):
@@ -435,8 +446,7 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
                  a.form.thumbnail(), a.form.caption(), a.form.editor_data()]
                 for a in stored[1:]]
         source = f"{self.formset.prefix}-{form_index(stored[0].form)}"
-        script = mark_safe(json_script(rows).replace(
-            "<script ", f'<script data-pg-tiles="{source}" ', 1))
+        script = _data_script("data-pg-tiles", source, rows)
         return [admin_form for admin_form in admin_forms if admin_form not in stored[1:]], script
 
     def _rows_as_data(self, names) -> bool:
