@@ -89,6 +89,17 @@ def test_a_theme_edited_in_the_admin_reaches_every_page_with_only_what_changed(a
         get_admin_interface_theme()  # and reads it back, as the other tests expect
 
 
+def test_the_theme_page_offers_only_what_this_admin_uses(admin_client):
+    theme = Theme.objects.get(active=True)
+    html = admin_client.get(
+        reverse("admin:admin_interface_theme_change", args=[theme.pk])).content.decode()
+    assert 'name="css_header_background_color"' in html and 'name="logo"' in html
+    assert 'name="related_modal_active"' not in html  # pages are never framed
+    assert 'name="language_chooser_active"' not in html
+    assert "Leave blank to use Fashion PIM's logo" in html
+    assert "default Django logo" not in html
+
+
 def test_a_bad_colour_is_refused_and_nothing_is_saved(admin_client):
     theme = Theme.objects.get(active=True)
     url = reverse("admin:admin_interface_theme_change", args=[theme.pk])
