@@ -1,8 +1,17 @@
 import pytest
+from admin_interface.templatetags.admin_interface_tags import get_admin_interface_theme
 from django.core.cache import cache
 from django.core.files.storage import default_storage, storages
 
 from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The admin's theme is read into its cache once a process, as a server does on its first
+    page: no test's query count depends on whether it renders the admin first."""
+    with django_db_blocker.unblock():
+        get_admin_interface_theme()
 
 
 @pytest.fixture

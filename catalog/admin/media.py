@@ -97,6 +97,8 @@ class ServiceFormSet(nested_admin.formsets.NestedInlineFormSet):
         sort = getattr(self, "sortable_field_name", None)
         for form in _live_forms(self):
             if form in self.initial_forms:
+                if sort:  # the row keeps its stored place until ``reorder`` gives the new one
+                    setattr(form.instance, sort, form.initial.get(sort))
                 # A row that only moved is saved by ``reorder``.
                 if [name for name in form.changed_data if name != sort]:
                     self.changed_objects.append((form.instance, form.changed_data))
@@ -223,7 +225,6 @@ class PhotoFormSet(ServiceFormSet):
                          alt_text=_alt_texts(form), user=self.user, **form.image_given())
 
     def change(self, form, photo):
-        photo.position = form.initial.get("position", photo.position)  # photo_reorder's to set
         return photo_update(photo=photo, role=form.cleaned_data.get("role"),
                             alt_text=_alt_texts(form), user=self.user, **form.image_given())
 

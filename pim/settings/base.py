@@ -8,6 +8,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
+    # The admin's theme (django-admin-interface): its templates and styles come before the
+    # admin's own.
+    "admin_interface",
+    "colorfield",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -221,6 +225,13 @@ CELERY_TASK_SERIALIZER = "json"
 # Caches: per process unless CACHE_URL names a shared one (redis://...), which the API's
 # per-token rate limit needs when several server processes run.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The admin's active theme, read once and kept (django-admin-interface drops it when a theme is
+# saved). A shared cache keeps it until then; a per-process one for a minute, so that the
+# other processes see an edited theme soon after.
+CACHES["admin_interface"] = (
+    {**CACHES["default"], "TIMEOUT": None} if env("CACHE_URL", default="") else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "admin-interface",
+     "TIMEOUT": 60})
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

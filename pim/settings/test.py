@@ -9,3 +9,6 @@ if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
     STORAGES["originals"]["OPTIONS"]["location"] = ORIGINALS_ROOT  # noqa: F405
 # The suite's webhook receivers listen on loopback over http.
 WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+# The admin theme stays cached for the whole run (tests clear only the default cache), so that
+# query counts do not depend on which test renders the admin first (tests/conftest.py).
+CACHES["admin_interface"]["TIMEOUT"] = None  # noqa: F405

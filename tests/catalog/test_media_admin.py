@@ -312,3 +312,32 @@ def test_asset_page_says_which_products_use_it(admin_client, colour):
     assert f"{colour.name} photo 1 (" in page
     photo.delete()
     assert b"Not used by any product." in admin_client.get(url).content
+
+
+def test_saving_the_page_again_leaves_social_images_and_their_history_alone(admin_client, colour):
+    product = colour.product
+    data = load(admin_client, product)
+    for i, ratio in enumerate(("1x1", "4x5")):
+        add_inline_row(data, "social_images", ratio=ratio, focal_x="50", focal_y="50",
+                       position=str(i), alt_text_en=f"Campaign {ratio}")
+        data[f"social_images-{i}-upload"] = SimpleUploadedFile("campaign.jpg",
+                                                               builders.jpeg(size=(600, 900)))
+    assert admin_client.post(change_url(product), data).status_code == 302
+    before = {s.ratio: s.position for s in SocialImage.objects.filter(product=product)}
+    product.refresh_from_db()
+    entries, version = len(product_history(product)), product.version
+    data = load(admin_client, product)
+    # the page's sortable script numbers the rows from 0 as it loads
+    for i in range(2):
+        data[f"social_images-{i}-position"] = str(i)
+    response = admin_client.post(change_url(product), data)
+    assert response.status_code == 302, errors_of(response)
+    assert {s.ratio: s.position for s in SocialImage.objects.filter(product=product)} == before
+    assert len(product_history(product)) == entries
+    product.refresh_from_db()
+    assert product.version == version
+    data = load(admin_client, product)  # moved: the 4:5 crop first
+    data["social_images-0-position"], data["social_images-1-position"] = "1", "0"
+    assert admin_client.post(change_url(product), data).status_code == 302
+    assert list(SocialImage.objects.filter(product=product).values_list("ratio", flat=True)) == [
+        "4x5", "1x1"]

@@ -57,11 +57,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_collects_static_and_serves_the_admin_and_api_docs(tmp_path):
-    """The README's deployment: collectstatic, then gunicorn serves pages and their assets."""
+    """The README's deployment: migrate and collectstatic, then gunicorn serves pages and their
+    assets (the admin's pages read its theme from the database)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "AWS_"))}
     env.update(PRODUCTION, PIM_PUBLIC_URL="https://pim.example.com",
                DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_STATIC_ROOT=str(tmp_path / "static"),
                DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     collect = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert collect.returncode == 0, collect.stdout + collect.stderr
