@@ -32,6 +32,9 @@ def open_photos(page, product):
     page.get_by_role("tab", name=re.compile("^Colours and photos")).click()
     tiles = page.locator(f"{GRID} .pg-tile[draggable=true]")
     expect(tiles).to_have_count(3)
+    # The tiles after the first are built from data: each shows its own thumbnail.
+    sources = tiles.locator(".pg-thumb img").evaluate_all("images => images.map(i => i.src)")
+    assert len(set(sources)) == 3
     return tiles
 
 

@@ -69,9 +69,11 @@
         });
         copy.querySelector("input[name$='-id']").value = tile[1];
         copy.querySelector("input[name$='-position']").value = tile[2];
-        var thumb = copy.querySelector(".pg-thumb");
-        thumb.firstElementChild.outerHTML = tile[3];
-        copy.querySelector(".pg-caption").innerHTML = '<span class="pg-number"></span> ' + tile[4];
+        // The thumbnail (an image, or a note while it is made) is what precedes the caption.
+        var caption = copy.querySelector(".pg-caption");
+        while (caption.previousSibling) { caption.previousSibling.remove(); }
+        caption.insertAdjacentHTML("beforebegin", tile[3]);
+        caption.innerHTML = '<span class="pg-number"></span> ' + tile[4];
         var editor = copy.querySelector(".pg-editor");
         editor.querySelectorAll("input[type=hidden]").forEach(function (input) { input.remove(); });
         tile[5].slice().reverse().forEach(function (pair) {
