@@ -182,6 +182,19 @@ class PhotoInlineForm(LibraryImageForm):
             return format_html('<img src="{}" alt="" loading="lazy">', url)
         return thumbnail_html(asset)  # made now, or "on its way"
 
+    def caption(self):
+        """The tile's caption after its number: the role, and a warning without English alt
+        text."""
+        photo = self.instance
+        return format_html("{}{}", photo.get_role_display(), "" if photo.alt_text_en else mark_safe(
+            ' <span class="pg-warn" title="no English alt text">· no alt text</span>'))
+
+    def editor_data(self) -> list:
+        """:meth:`editor_values` as (name after the row's prefix, value) pairs."""
+        return [[name, value] for name in ("asset", "role", *(
+            name for name in self.fields if name.startswith("alt_text_")))
+            if (value := self[name].value()) not in (None, "")]
+
     def alt_text_fields(self) -> list:
         """The alt text in each locale, English first, for the photo's editor."""
         return [self[name] for name in self.fields if name.startswith("alt_text_")]
@@ -191,9 +204,7 @@ class PhotoInlineForm(LibraryImageForm):
         out (the form reads a value not posted as empty): ``photo_grid.js`` builds the editor
         from them when the tile is opened. Labelled inputs in four locales for every photo were
         most of the page."""
-        values = [(self[name].html_name, value) for name in ("asset", "role", *(
-            name for name in self.fields if name.startswith("alt_text_")))
-            if (value := self[name].value()) not in (None, "")]
+        values = [(self.add_prefix(name), value) for name, value in self.editor_data()]
         return format_html_join("", '<input type="hidden" name="{}" value="{}">', values)
 
 

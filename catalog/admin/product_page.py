@@ -6,6 +6,9 @@ error summary and of the completeness panel to their field.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from itertools import islice
@@ -13,13 +16,18 @@ from itertools import islice
 import nested_admin.nested
 from django import forms
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.contrib.admin.utils import flatten_fieldsets
 from django.forms.forms import NON_FIELD_ERRORS
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
-from nested_admin.templatetags.nested_admin import form_index
+from nested_admin.templatetags.nested_admin import form_index, formsetsort
 
 from catalog.models import (
     Colour,
@@ -49,9 +57,10 @@ PRODUCT_PAGE_TABS = (
 
 
 class SharedChoicesSelect(forms.Select):
-    """A select that carries only its chosen option; the page carries all the options once
-    (``<template id="choices-<key>">``) and ``product_page.js`` fills them in when the select
-    is opened. A country list in every shipping row was a quarter of the page."""
+    """A select that carries only its chosen option; the page loads all the options once, in
+    a script the browser keeps (:func:`shared_choices_script`), and ``product_page.js`` fills
+    them in when the select is opened. A country list in every shipping row was a quarter of
+    the page, in the page once still 10 KB."""
 
     def __init__(self, key: str, attrs=None, choices=()):
         super().__init__(attrs, choices)
@@ -88,9 +97,6 @@ class SharedChoicesSelect(forms.Select):
         context["widget"]["attrs"]["data-choices"] = self.key
         return context
 
-    def all_options_html(self) -> str:
-        return forms.Select(choices=self.choices).render(self.key, None)
-
 
 class SharedChoicesInlineMixin:
     """For an inline: ``shared_choices`` fields as :class:`SharedChoicesSelect`."""
@@ -114,16 +120,25 @@ def _with_nested(formsets):
         yield from _with_nested(nested)
 
 
-def shared_choices(inline_admin_formsets) -> dict[str, str]:
-    """Each shared option list of the page's inlines (nested ones included), once:
-    {key: a select holding them}."""
-    found = {}
-    for formset in _with_nested(inline.formset for inline in inline_admin_formsets):
-        for form_field in formset.form.base_fields.values():
-            widget = form_field.widget
-            if isinstance(widget, SharedChoicesSelect) and widget.key not in found:
-                found[widget.key] = widget.all_options_html()
-    return found
+def _shared_choice_fields(inlines):
+    """(key, model field) of every shared choice list of these inline classes and of those
+    nested in them."""
+    for inline in inlines:
+        for name in getattr(inline, "shared_choices", ()):
+            yield f"{inline.model._meta.model_name}-{name}", inline.model._meta.get_field(name)
+        yield from _shared_choice_fields(getattr(inline, "inlines", ()))
+
+
+@functools.lru_cache(maxsize=32)
+def shared_choices_script(inlines: tuple, language: str) -> tuple[str, str]:
+    """(digest, script) of the shared option lists of these inlines in this language: the
+    script sets ``window.ppChoices`` to {key: a select holding the options}. The lists are
+    fixed (a model field's choices, the countries), so a process makes them once."""
+    with translation.override(language):
+        lists = {key: forms.Select(choices=field.formfield().choices).render(key, None)
+                 for key, field in _shared_choice_fields(inlines)}
+    script = "window.ppChoices = %s;\n" % json.dumps(lists, sort_keys=True)
+    return hashlib.sha256(script.encode()).hexdigest()[:16], script
 
 
 _KEPT = re.compile(r"(<(textarea|pre|script)\b.*?</\2>)", re.S | re.I)
@@ -133,6 +148,13 @@ _ID = re.compile(r' id="([^"]+)"')
 
 
 _FORMSET_DATA = re.compile(r'(?<=\s)data-inline-formset="([^"\']*)"')
+_FIELD_TAG = re.compile(r'<(?:input|select)\b[^>]*?\sname="([^"]+)"[^>]*>')
+
+
+def _auto_id_dropped(match) -> str:
+    # Django's own id for a field ("id_" and its name): product_form.js gives it back in the
+    # browser, before any other script runs. A thousand of them were a tenth of the page.
+    return match[0].replace(f' id="id_{match[1]}"', "", 1)
 
 
 def _single_quoted(match) -> str:
@@ -144,7 +166,8 @@ def html_compacted(html: str) -> str:
     """The page without its templates' indentation (text areas, pre and scripts kept as they
     are), without references to help texts that are not on the page (tabular rows show
     their help in the column header), and with nested_admin's formset data (JSON, a kilobyte
-    a formset, half of it ``&quot;``) in a single-quoted attribute."""
+    a formset, half of it ``&quot;``) in a single-quoted attribute. Inputs and selects lose
+    the id Django gives a field by its name (``product_form.js`` gives it back)."""
     parts = _KEPT.split(html)
     # split() gives text, then for each match the whole match and its tag name.
     out = [part if i % 3 else _INDENT.sub("\n", part) for i, part in enumerate(parts)
@@ -156,7 +179,8 @@ def html_compacted(html: str) -> str:
         kept = " ".join(i for i in match[1].split() if i in ids)
         return f' aria-describedby="{kept}"' if kept else ""
 
-    return _FORMSET_DATA.sub(_single_quoted, _DESCRIBED.sub(described, html))
+    html = _FORMSET_DATA.sub(_single_quoted, _DESCRIBED.sub(described, html))
+    return _FIELD_TAG.sub(_auto_id_dropped, html)
 
 
 def _compact_response(response):
@@ -317,6 +341,36 @@ def _tabular_row_html(inline, admin_form, fields, *, is_empty: bool, handlers: s
     return mark_safe("".join(out))
 
 
+_PLAIN_INPUTS = ("django/forms/widgets/text.html", "django/forms/widgets/number.html")
+
+
+def _data_row(admin_form, fields) -> list:
+    """A stored row as ``product_form.js`` reads it: its form index, its name (the
+    ``original`` cell), then the values of its inputs in their order (its id first)."""
+    form = admin_form.form
+    values = [form[form._meta.model._meta.pk.name].value(),
+              *(bound.field.widget.format_value(bound.value()) for bound in fields)]
+    return [form_index(form), str(admin_form.original), *values]
+
+
+# As json_script escapes them, so that the data cannot close its <script>.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _data_script(attribute: str, source: str, rows: list) -> str:
+    """``rows`` in a JSON <script> naming the row or tile ``source`` they are copies of."""
+    data = json.dumps(rows, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return format_html('<script {}="{}" type="application/json">{}</script>', attribute, source,
+                       mark_safe(data.translate(_JSON_SCRIPT_ESCAPES)))
+
+
+def _data_rows_html(source: str, rows: list) -> str:
+    """Stored rows of a tabular inline as data: ``product_form.js`` copies the row ``source``
+    (the first stored one, written out) for each, under its index and with its values. A
+    variant row in markup weighed a kilobyte."""
+    return _data_script("data-pp-rows", source, rows)
+
+
 class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset):
     """nested_admin's inline on the page.
 
@@ -359,13 +413,49 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
         handlers = " ".join(self.handler_classes)
         rows = []
         cell_count = 1 + len(names) + bool(self.formset.can_delete)  # as the header's
+        as_data = self._rows_as_data(names)
+        first_stored, data_rows = None, []
         for index, admin_form in enumerate(admin_forms):
             is_empty = index == last and self.has_add_permission
             fields = [admin_form.form[name] for name in names]
+            if as_data and admin_form.original is not None and first_stored is not None:
+                data_rows.append(_data_row(admin_form, fields))
+                continue
+            if data_rows:
+                rows.append(TabularRow(_data_rows_html(first_stored, data_rows), False, 0))
+                data_rows = []
+            if admin_form.original is not None and first_stored is None:
+                first_stored = f"{self.formset.prefix}-{form_index(admin_form.form)}"
             rows.append(TabularRow(
                 _tabular_row_html(self, admin_form, fields, is_empty=is_empty, handlers=handlers,
                                   cell_count=cell_count), is_empty, cell_count))
+        if data_rows:
+            rows.append(TabularRow(_data_rows_html(first_stored, data_rows), False, 0))
         return rows
+
+    def photo_tiles(self) -> tuple[list, str]:
+        """A photo grid's tiles (``photo_grid.html``) in their order: the forms to write out,
+        and the stored photos after the first as data (``<script data-pg-tiles>``, after the
+        first) that ``product_form.js`` makes tiles of, copies of the first. A form posted
+        back keeps all its tiles, with their editors where they have errors."""
+        admin_forms = formsetsort(list(self), "position")
+        stored = [admin_form for admin_form in admin_forms if admin_form.original is not None]
+        if self.formset.is_bound or not self.has_change_permission or len(stored) < 2:
+            return admin_forms, ""
+        rows = [[form_index(a.form), a.form["id"].value(), a.form["position"].value(),
+                 a.form.thumbnail(), a.form.caption(), a.form.editor_data()]
+                for a in stored[1:]]
+        source = f"{self.formset.prefix}-{form_index(stored[0].form)}"
+        script = _data_script("data-pg-tiles", source, rows)
+        return [admin_form for admin_form in admin_forms if admin_form not in stored[1:]], script
+
+    def _rows_as_data(self, names) -> bool:
+        """Whether the stored rows after the first can go as data (``_data_rows_html``): a
+        form not posted, whose fields are all text or number inputs."""
+        if self.formset.is_bound or not self.formset.model._meta.auto_field:
+            return False
+        fields = self.formset.form.base_fields
+        return all(fields[name].widget.template_name in _PLAIN_INPUTS for name in names)
 
 
 class ProductPageAdminMixin:
@@ -383,10 +473,29 @@ class ProductPageAdminMixin:
         context["page_tabs"] = tabs
         context["page_errors"] = page_errors(context["adminform"], tabs)
         context["page_locales"] = page_locales()
-        context["shared_choices"] = shared_choices(context["inline_admin_formsets"])
+        digest, _ = shared_choices_script(tuple(self.inlines), translation.get_language())
+        context["shared_choices_url"] = "%s?v=%s" % (
+            reverse("admin:catalog_product_shared_choices"), digest)
         context["photo_editor_form"] = photo_editor_form(context["inline_admin_formsets"])
+        context["photo_new_prefix"] = next((formset.prefix for formset in _with_nested(
+            inline.formset for inline in context["inline_admin_formsets"])
+            if formset.model is ProductPhoto), None)
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
+
+    def get_urls(self):
+        return [path("choices.js", self.admin_site.admin_view(self.shared_choices_view,
+                                                               cacheable=True),
+                     name="catalog_product_shared_choices"), *super().get_urls()]
+
+    def shared_choices_view(self, request):
+        digest, script = shared_choices_script(tuple(self.inlines), translation.get_language())
+        response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+        if request.GET.get("v") == digest:  # the address changes with the lists
+            patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)

@@ -32,6 +32,9 @@ def open_photos(page, product):
     page.get_by_role("tab", name=re.compile("^Colours and photos")).click()
     tiles = page.locator(f"{GRID} .pg-tile[draggable=true]")
     expect(tiles).to_have_count(3)
+    # The tiles after the first are built from data: each shows its own thumbnail.
+    sources = tiles.locator(".pg-thumb img").evaluate_all("images => images.map(i => i.src)")
+    assert len(set(sources)) == 3
     return tiles
 
 
@@ -142,3 +145,35 @@ def test_a_photo_is_added_by_upload_after_the_others(admin_page, dress):
     added = colour_photos(dress.colours.get()).last()
     assert (added.position, added.role, added.alt_text_en) == (4, "detail", "Seam detail")
     expect(page.locator(f"{GRID} .pg-tile[draggable=true]")).to_have_count(4)
+
+
+def test_a_new_colour_takes_a_photo_and_a_variant_from_the_pages_one_new_row_forms(
+        admin_page, dress):
+    """The page carries one new-photo form (a <template>) for every grid, the new colour's
+    included: a colour added on the page gets its photo and its variant saved under it."""
+    page = admin_page
+    open_photos(page, dress)
+    size = dress.size_chart_rows.first().size_label
+    page.get_by_role("link", name="Add another Colour").click()
+    colour = page.locator("#colours-1")
+    colour.locator("[name='colours-1-code']").fill("GRN")
+    colour.locator("[name='colours-1-name_en']").fill("Green")
+    colour.get_by_role("link", name="Add a photo").click()
+    new = colour.locator(".pg-tile:not(.djn-empty-form)")
+    expect(new).to_have_count(1)
+    new.get_by_label("Upload").set_input_files(
+        files=[{"name": "green.jpg", "mimeType": "image/jpeg", "buffer": builders.jpeg()}])
+    new.get_by_label("Role").click()
+    new.get_by_label("Role").select_option("back")
+    new.locator("#id_colours-1-photos-0-alt_text_en").fill("Green back")
+    colour.get_by_role("link", name=re.compile("Add another Variant")).click()
+    colour.locator("#id_colours-1-variants-0-size_label").fill(size)
+    colour.locator("#id_colours-1-variants-0-sku").fill("GRN-NEW-1")
+    colour.locator("#id_colours-1-variants-0-gtin").fill("4006381333931")
+    save(page)
+
+    green = dress.colours.get(code="GRN")
+    photo = colour_photos(green).get()
+    assert (photo.role, photo.alt_text_en) == ("back", "Green back")
+    assert list(green.variants.values_list("size_label", "sku")) == [(size, "GRN-NEW-1")]
+    assert colour_photos(dress.colours.exclude(code="GRN").get()).count() == 3

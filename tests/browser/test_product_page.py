@@ -172,3 +172,33 @@ def test_a_shipping_rows_country_list_is_filled_in_when_opened(admin_page, dress
     save_and_continue(page)
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert list(dress.shipping_rates.values_list("country", flat=True)) == ["PL"]
+
+
+def test_rows_built_from_data_are_edited_deleted_and_saved(admin_page, dress):
+    """A tabular inline's stored rows after its first come as data, built in the browser:
+    they are edited, deleted and saved like the first, and a new row is added after them."""
+    dress = build_complete_product(photos=1, sizes=("S", "M", "L"))
+    chart = list(dress.size_chart_rows.order_by("position"))
+    assert len(chart) >= 2
+    page = admin_page
+    page.goto(change_path(dress))
+    tab(page, "Fit and size").click()
+    rows = page.locator("#size_chart_rows-group tbody.djn-item")
+    expect(rows).to_have_count(len(chart))
+    last = len(chart) - 1
+    expect(page.locator(f"#id_size_chart_rows-{last}-size_label")).to_have_value(
+        chart[last].size_label)
+    page.fill(f"#id_size_chart_rows-{last}-chest_cm", "101")
+    page.get_by_role("link", name="Add another Size Chart Row").click()
+    page.fill(f"#id_size_chart_rows-{len(chart)}-size_label", "XXL")
+    page.fill(f"#id_size_chart_rows-{len(chart)}-eu", "46")
+    tab(page, "Colours and photos").click()
+    variants = list(dress.colours.get().variants.order_by("pk"))
+    page.locator(f"#id_colours-0-variants-{len(variants) - 1}-DELETE").check()
+    save_and_continue(page)
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    assert list(dress.size_chart_rows.order_by("position").values_list(
+        "size_label", flat=True)) == [row.size_label for row in chart] + ["XXL"]
+    assert dress.size_chart_rows.get(pk=chart[last].pk).chest_cm == 101
+    assert list(dress.colours.get().variants.order_by("pk")) == variants[:-1]

@@ -115,16 +115,21 @@ def test_photos_are_shown_as_thumbnails_in_their_order_with_one_editor_each(admi
                                                                             colour):
     first, second, third = add_photos(colour, 3)
     photo_reorder(colour=colour, photo_ids=[third.pk, first.pk, second.pk])
-    page = admin_client.get(change_url(colour.product)).content.decode()
-    shown = re.findall(rf'name="{PHOTOS}-\d+-id" value="(\d+)"', page)
+    response = admin_client.get(change_url(colour.product))
+    page = response.content.decode()
+    # The first tile in markup, the others as data the page's script makes tiles of.
+    shown = [value for name, value in form_data(response).items()
+             if re.fullmatch(rf"{PHOTOS}-\d+-id", name)]
     assert shown == [str(third.pk), str(first.pk), str(second.pk)]
+    assert page.count(f'<script data-pg-tiles="{PHOTOS}-0"') == 1
     # Each photo's editor is closed until its thumbnail is clicked; a new photo's is open.
-    assert page.count('<details class="pg-photo">') == 3
-    assert page.count("data-pg-closed") == 3  # built by the script when first opened
+    assert page.count('<details class="pg-photo">') == 1
+    assert page.count("data-pg-closed") == 1  # built by the script when first opened
     # The position is the grid's to set; only a new photo takes an upload.
     assert f'type="hidden" name="{PHOTOS}-0-position"' in page
     assert f'name="{PHOTOS}-0-upload"' not in page
-    assert f'name="{PHOTOS}-__prefix__-upload"' in page
+    # The page's one new-photo form (the new colour's grid's), copied into each grid.
+    assert 'name="colours-empty-photos-__prefix__-upload"' in page
 
 
 def test_photos_dragged_into_a_new_order_are_stored_with_their_history(admin_client, colour):
@@ -183,7 +188,8 @@ def test_a_photo_with_an_error_shows_its_editor_open_and_is_listed_at_the_top(ad
     response = admin_client.post(change_url(colour.product), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert page.count('<details class="pg-photo" open>') == 3  # the photo, and new photos' forms
+    # The photo, and the page's one new-photo form.
+    assert page.count('<details class="pg-photo" open>') == 2
     tile = page[page.index(f'id="{PHOTOS}-1"'):]
     assert tile.index('<details class="pg-photo" open>') < tile.index(f'name="{PHOTOS}-1-alt_text_fr"')
     assert {(e.tab, e.target) for e in response.context["page_errors"]} == {

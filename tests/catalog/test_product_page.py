@@ -1,4 +1,7 @@
 """The product page's layout (catalog.admin.product_page): tabs, error list, weight, queries."""
+import json
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -51,9 +54,10 @@ def test_the_page_takes_the_same_queries_whatever_its_photos_and_sizes(
     with django_assert_num_queries(len(queries.captured_queries)):
         response = admin_client.get(change_url(large))
     html = response.content.decode()
-    assert html.count('name="colours-3-photos-9-role"') == 1
-    # A country list once for the page, not once per shipping row.
-    assert html.count('<option value="PL"') == 2  # the row's own choice, and the page's list
+    assert form_data(response)["colours-3-photos-9-role"] == "detail"  # the tenth's role
+    # The country list is not in the page (only each row's own choice): a script the
+    # browser keeps carries it.
+    assert html.count('<option value="PL"') == 1
     # What the page shows posts back as it is.
     response = admin_client.post(change_url(large), form_data(response))
     assert response.status_code == 302, errors_of(response)
@@ -77,11 +81,15 @@ def test_the_pages_html_loses_indentation_but_not_what_text_areas_hold():
     html = ('<div>\n      <p>\n   text</p>\n  <textarea name="a">\n  two\n    spaces</textarea>'
             '\n <input aria-describedby="gone_helptext"><span id="kept"></span>'
             '<input aria-describedby="kept gone">'
-            '<div data-inline-formset="{&quot;name&quot;: &quot;#a&#x27;s&quot;}">')
+            '<div data-inline-formset="{&quot;name&quot;: &quot;#a&#x27;s&quot;}">'
+            '<input type="text" name="b-0-sku" id="id_b-0-sku"><select name="d" id="id_d">'
+            '<select name="c" id="own">')
     assert html_compacted(html) == (
         '<div>\n<p>\ntext</p>\n<textarea name="a">\n  two\n    spaces</textarea>'
         '\n<input><span id="kept"></span><input aria-describedby="kept">'
-        '<div data-inline-formset=\'{"name": "#a&#x27;s"}\'>')
+        '<div data-inline-formset=\'{"name": "#a&#x27;s"}\'>'
+        # Django's own id of a field is given back by product_form.js; another id is kept.
+        '<input type="text" name="b-0-sku"><select name="d"><select name="c" id="own">')
 
 
 def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client):
@@ -91,11 +99,39 @@ def test_size_chart_rows_show_in_their_order_with_the_new_row_last(admin_client)
     html = admin_client.get(change_url(product)).content.decode()
     group = html[html.index('id="size_chart_rows-group"'):]
     group = group[:group.index("</table>")]
-    shown = [group.index(f'value="{size}"') for size in ("S", "M", "L")]
-    assert shown == sorted(shown)
-    assert group.count('class="djn-tbody djn-item djn-inline-form has_original"') == 3
-    assert group.index('id="size_chart_rows-empty"') > shown[-1]
+    # The first stored row in markup, the others as data that product_form.js copies it for.
+    first = group.index('value="S"')
+    data = re.search(r'<script data-pp-rows="(size_chart_rows-\d+)" type="application/json">'
+                     r'(.*?)</script>', group)
+    assert group.index(f'id="{data[1]}"') < first < data.start()
+    assert [row[1] for row in json.loads(data[2])] == ["M", "L"]
+    assert group.count('class="djn-tbody djn-item djn-inline-form has_original"') == 1
+    assert group.index('id="size_chart_rows-empty"') > data.end()
     assert 'class="djn-td field-eu"' in group and 'class="add-row"' in group
+
+
+def test_stored_rows_sent_as_data_post_back_as_they_were(admin_client):
+    """Rows and photos after the first come as data (their inputs are built in the browser);
+    read as a browser reads them, the page posts every row and photo unchanged."""
+    factories.ChannelFactory()
+    product = build(1, 3, 3)
+    photos = list(product.colours.get().photos.values_list("pk", "position", "role", "asset"))
+    response = admin_client.get(change_url(product))
+    html = response.content.decode()
+    assert html.count('<script data-pg-tiles="colours-0-photos-0"') == 1
+    assert html.count('class="djn-item djn-inline-form pg-tile has_original"') == 1
+    data = form_data(response)
+    assert data["colours-0-photos-2-role"] == photos[2][2]
+    assert [data[f"colours-0-variants-{i}-size_label"] for i in range(3)] == SIZES[:3]
+    assert [data[f"size_chart_rows-{i}-size_label"] for i in range(3)] == SIZES[:3]
+    variant = product.colours.get().variants.get(pk=data["colours-0-variants-2-id"])
+    data["colours-0-variants-2-sku"] = "NEW-SKU"
+    assert admin_client.post(change_url(product), data).status_code == 302
+    variant.refresh_from_db()
+    assert variant.sku == "NEW-SKU" and product.colours.get().variants.count() == 3
+    assert list(product.size_chart_rows.values_list("size_label", flat=True)) == SIZES[:3]
+    assert list(product.colours.get().photos.values_list(
+        "pk", "position", "role", "asset")) == photos
 
 
 def test_a_closed_photo_posts_its_alt_texts_unchanged_and_takes_new_ones(admin_client):
@@ -123,3 +159,20 @@ def test_a_closed_photo_posts_its_alt_texts_unchanged_and_takes_new_ones(admin_c
     photo.refresh_from_db()
     assert (photo.alt_text_en, photo.alt_text_pl or "", photo.alt_text_fr) == (
         "Red dress", "", "Robe rouge")
+
+
+def test_the_shared_option_lists_come_in_a_script_the_browser_keeps(admin_client, dress):
+    factories.ShippingRateFactory(product=dress, brand=None, country="FR")
+    html = admin_client.get(change_url(dress)).content.decode()
+    url = re.search(r'<script src="(/admin/catalog/product/choices\.js\?v=\w+)"></script>',
+                    html)[1]
+    response = admin_client.get(url)
+    assert response["Content-Type"].startswith("text/javascript")
+    cache = response["Cache-Control"]
+    assert "immutable" in cache and "max-age=31536000" in cache
+    lists = json.loads(response.content.decode().removeprefix("window.ppChoices = ").rstrip(";\n"))
+    assert set(lists) == {"shippingrate-country", "shippingrate-currency",
+                          "compositionline-fibre", "productphoto-role"}
+    assert '<option value="PL">Poland</option>' in lists["shippingrate-country"]
+    # An older address (lists since changed) is served the current lists, not kept.
+    assert "no-cache" in admin_client.get(url[:-4] + "0000")["Cache-Control"]

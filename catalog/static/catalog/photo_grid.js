@@ -43,9 +43,8 @@
       var value = stored ? stored.value : "";
       if (input.tagName === "SELECT") {
         // Its chosen option only, as the server renders it: opening it fills in the others.
-        var choices = document.getElementById("choices-" + input.dataset.choices);
-        var chosen = choices && Array.prototype.find.call(
-          choices.content.querySelectorAll("option"), function (option) { return option.value === value; });
+        var chosen = window.ppChoiceOptions && window.ppChoiceOptions(input.dataset.choices).find(
+          function (option) { return option.value === value; });
         input.textContent = "";
         if (chosen) { input.appendChild(chosen.cloneNode(true)); }
       }
@@ -56,6 +55,7 @@
     var role = rows.querySelector(".pg-role");
     if (remove && role) { role.appendChild(document.createTextNode(" ")); role.appendChild(remove); }
     editor.prepend.apply(editor, Array.prototype.slice.call(rows.children));
+    if (window.ppFieldIds) { window.ppFieldIds(editor); }
   }
 
   function renumber(grid) {

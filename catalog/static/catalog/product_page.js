@@ -213,6 +213,7 @@
 
     // Rows added by the inlines' "Add another" get the same locale treatment.
     new MutationObserver(function () {
+      if (window.ppFieldIds) { window.ppFieldIds(root); }
       markLocales(root);
       showLocale(currentLocale());
     }).observe(root, {childList: true, subtree: true});
@@ -226,16 +227,27 @@
 })();
 
 /* Selects that carry only their chosen option (SharedChoicesSelect) get the page's one list
-   of options when they are first opened. */
+   of options (window.ppChoices, from the shared choices script) when they are first opened. */
 (function () {
   "use strict";
+  var parsed = {};
+  // The options of a shared list, by its key: parsed once, copied into each select.
+  window.ppChoiceOptions = function (key) {
+    if (!parsed[key]) {
+      var lists = window.ppChoices || {};
+      if (!lists[key]) { return []; }
+      var holder = document.createElement("div");
+      holder.innerHTML = lists[key];
+      parsed[key] = Array.prototype.slice.call(holder.querySelectorAll("option"));
+    }
+    return parsed[key];
+  };
   function fill(event) {
     var select = event.target;
     if (!(select instanceof HTMLSelectElement) || !select.dataset.choices || select.dataset.choicesFilled) { return; }
-    var source = document.getElementById("choices-" + select.dataset.choices);
-    if (!source) { return; }
+    var options = window.ppChoiceOptions(select.dataset.choices);
+    if (!options.length) { return; }
     var value = select.value;
-    var options = source.content.querySelectorAll("option");
     select.textContent = "";
     options.forEach(function (option) { select.appendChild(option.cloneNode(true)); });
     select.value = value;
