@@ -187,7 +187,9 @@ CALAMINE_CELL_BYTES = 40  # calamine's cell and the allocator's share of its tex
 # copy of that, the text in calamine's cells and in Python's strings), and its cells come out
 # as a list of Python values: about 15 MB of memory for a megabyte of the export's XML.
 CALAMINE_PIECE_BYTES = 1 << 20  # the sheet XML of one piece, rounded up to a row's end
-CALAMINE_PIECE_LIMIT = 64 << 20  # what one piece, with the shared strings held, may take
+# What one piece, with the shared strings held, may take: the shared strings of 100,000
+# styles saved by a spreadsheet program (two million strings) are 57 MB held.
+CALAMINE_PIECE_LIMIT = 96 << 20
 CALAMINE_PIECE_CELL_BYTES = 120  # calamine's cell and the Python value it becomes
 CALAMINE_SPECIAL_LIMIT = 100_000  # formula and error cells the scan keeps for their rows
 _SCAN_CHUNK = 1 << 20
@@ -326,9 +328,9 @@ def _scan_patterns(prefix: bytes) -> dict[str, re.Pattern]:
         "row": re.compile(rb'<' + p + rb'c r="[A-Z]{1,3}(\d{1,7})"'),
         "shared": re.compile(rb'<' + p + rb'c r="[A-Z]+\d+"(?: s="\d+")? t="s"[^>]*><'
                              + p + rb'v>(\d+)</' + p + rb'v>'),
-        # the same cells, in parts: up to the type, after it, the string's index
-        "shared_parts": re.compile(rb'(<' + p + rb'c r="[A-Z]+\d+"(?: s="\d+")?) t="s"([^>]*)><'
-                                   + p + rb'v>(\d+)</' + p + rb'v>'),
+        # the same cells once typed as inline strings: what follows the type, the index
+        "shared_typed": re.compile(rb'(?<= t="inlineStr" )([^>]*)><' + p + rb'v>(\d+)</'
+                                   + p + rb'v>'),
         "formula": re.compile(cell + rb'[^>]*(?<!/)>\s*<' + p + rb'f\b([^>]*?)(?:/>|>(.*?)</'
                               + p + rb'f>)', re.S),
         "error": re.compile(cell + rb'[^>]*? t="e"[^>]*(?<!/)>(.*?)</' + p + rb'c>', re.S),
@@ -481,29 +483,38 @@ def _column_index(letters: bytes) -> int:
 
 @dataclass
 class _SharedStrings:
-    ends: array.array  # where each string's XML ends in ``xml`` (as if kept)
+    offsets: array.array  # where each string's XML starts in ``xml`` (as if kept), and the end
     prefix: bytes = b""
     readable: bool = True  # every <si> as the pieces can copy it into a cell
     xml: bytearray | None = None  # the inside of every <si>, one after the other
 
     @property
     def sizes(self) -> list[int]:
-        return [b - a for a, b in zip(itertools.chain((0,), self.ends), self.ends)]
+        return [b - a for a, b in zip(self.offsets, itertools.islice(self.offsets, 1, None))]
 
     @property
     def held(self) -> int:
-        return self.ends[-1] + 8 * len(self.ends) if self.ends else 0
+        return self.offsets[-1] + 8 * len(self.offsets)
 
-    def get(self, index: int) -> bytes:
-        if index >= len(self.ends):
-            raise _damaged()
-        return self.xml[self.ends[index - 1] if index else 0:self.ends[index]]
+    def inlined(self, rows: bytes, prefix: bytes) -> bytes:
+        """The rows' shared-string cells as inline strings (<is> holds what <si> does); the
+        scan made sure that every ` t="s"` in them is such a cell's type."""
+        parts = _scan_patterns(prefix)["shared_typed"].split(
+            rows.replace(b' t="s"', b' t="inlineStr" '))
+        offsets, xml = self.offsets, self.xml
+        opening, closing = b"><" + prefix + b"is>", b"</" + prefix + b"is>"
+        try:
+            parts[2::3] = [opening + xml[offsets[i]:offsets[i + 1]] + closing
+                           for i in map(int, parts[2::3])]
+        except IndexError:  # a string that is not there
+            raise _damaged() from None
+        return b"".join(parts)
 
 
 def _shared_strings(archive, path: str, *, keep: bool = False) -> _SharedStrings:
     """The shared strings' XML sizes (each bounds the bytes of text calamine copies into a
     cell that uses it) and, with ``keep``, the XML inside each <si>, for the pieces' cells."""
-    strings, tail, separator, close = _SharedStrings(array.array("q")), b"", None, b""
+    strings, tail, separator, close = _SharedStrings(array.array("q", [0])), b"", None, b""
     if keep:
         strings.xml = bytearray()
     length = 0
@@ -527,13 +538,13 @@ def _shared_strings(archive, path: str, *, keep: bool = False) -> _SharedStrings
                 end = piece.rfind(close)
                 strings.readable &= end >= 0
                 length += end
-                strings.ends.append(length)
+                strings.offsets.append(length)
                 if keep:
                     strings.xml += piece[:end]
     if separator:
         end = tail.rfind(close)
         strings.readable &= end >= 0
-        strings.ends.append(length + end)
+        strings.offsets.append(length + end)
         if keep:
             strings.xml += tail[:end]
     return strings
@@ -616,11 +627,6 @@ def _calamine_piece_rows(binary, book: _Workbook, path: str,
     patterns, pending = _scan_patterns(prefix), sorted(specials)
     opening, closing = b"<" + prefix + b"sheetData>", b"</" + prefix + b"sheetData>"
     end = closing + b"</" + prefix + b"worksheet>"
-    inline = b' t="inlineStr"', b"><" + prefix + b"is>", b"</" + prefix + b"is>"
-
-    def inlined(match) -> bytes:
-        return b"".join((match[1], inline[0], match[2], inline[1],
-                         strings.get(int(match[3])), inline[2]))
 
     def values(sheet_xml: bytes):
         out = io.BytesIO()
@@ -658,7 +664,7 @@ def _calamine_piece_rows(binary, book: _Workbook, path: str,
                     if (stop := piece.find(closing)) >= 0:
                         piece = piece[:stop]
                     if strings and b' t="s"' in piece:
-                        piece = patterns["shared_parts"].sub(inlined, piece)
+                        piece = strings.inlined(piece, prefix)
                     first, lead, found = values(head + piece + end)
                     while at < len(pending) and pending[at] < first:  # rows only the scan saw
                         yield wide(_calamine_row(specials, pending[at], [], ()))
