@@ -185,7 +185,7 @@ CALAMINE_MEMORY_LIMIT = 96 << 20  # what a whole-sheet load may take
 CALAMINE_CELL_BYTES = 40  # calamine's cell and the allocator's share of its text
 # A piece's XML is held about eight times over (its copy in the piece's workbook, calamine's
 # copy of that, the text in calamine's cells and in Python's strings), and its cells come out
-# as a list of Python values: about 15 MB of memory for a megabyte of the export's XML.
+# as a list of Python values: about 13 MB of memory for a megabyte of the export's XML.
 CALAMINE_PIECE_BYTES = 1 << 20  # the sheet XML of one piece, rounded up to a row's end
 # What one piece, with the shared strings held, may take: the shared strings of 100,000
 # styles saved by a spreadsheet program (two million strings) are 57 MB held.
