@@ -502,3 +502,20 @@ def test_a_damaged_piece_is_refused(monkeypatch, cells):
     data = handmade_xlsx([("Products", "visible", ROW.format(1, '<c r="A1"><v>1</v></c>')
                            + ROW.format(2, cells.replace("A1", "A2")))], ["style_code"])
     assert "This workbook is damaged" in refused(data)
+
+
+def test_a_workbook_dated_from_1904_keeps_its_dates_in_pieces(monkeypatch):
+    import datetime
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    def mac(workbook, sheet):
+        workbook.epoch = CALENDAR_MAC_1904
+
+    data = xlsx([["style_code", "when"]] + [[f"WD-{n}", datetime.date(2025, 3, n)]
+                                            for n in range(1, 6)], mac)
+    _table, whole = read(data)
+    opened = pieces(monkeypatch, 1)
+    _table, rows = read(data)
+    assert len(opened) > 3 and rows == whole
+    assert rows[0] == (2, ["WD-1", "2025-03-01"], {})
