@@ -211,9 +211,10 @@ def test_cell_syntaxes_parse():
         {"country": "FR", "cost": "0", "currency": "EUR", "min_days": "1", "max_days": "3"}]
 
 
-# Workbooks written as other programs write them, read by both readers: python-calamine for
-# sheets that fit in memory, openpyxl's streaming for larger ones (a memory limit of 0 sends
-# every sheet there). Both must give the same rows.
+# Workbooks written as other programs write them, read by every reader: python-calamine for
+# sheets that fit in memory, python-calamine piece by piece for larger ones (here a piece is a
+# row), openpyxl's streaming for what neither can take (limits of 0 send every sheet there).
+# All must give the same rows.
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -286,15 +287,23 @@ LIBREOFFICE_ROWS = "".join([
 LIBREOFFICE_STRINGS = ["style_code", "gtin", "note", "WD-1", "WD-2", "  'WD-3 "]
 
 
-@pytest.fixture(params=["calamine", "openpyxl"])
+@pytest.fixture(params=["calamine", "pieces", "openpyxl"])
 def reader(request, monkeypatch):
-    """Which reader the sheets go to; the other one fails if it is called."""
+    """Which reader the sheets go to; the others fail if they are called."""
     from catalog.io import tables
 
-    if request.param == "openpyxl":
+    def fail(name):
+        return lambda *a, **k: pytest.fail(name)
+
+    if request.param != "calamine":
         monkeypatch.setattr(tables, "CALAMINE_MEMORY_LIMIT", 0)
+        monkeypatch.setattr(tables, "_calamine_rows", fail("calamine at once"))
+    if request.param == "pieces":
+        monkeypatch.setattr(tables, "CALAMINE_PIECE_BYTES", 1)
+    if request.param == "openpyxl":
+        monkeypatch.setattr(tables, "CALAMINE_PIECE_LIMIT", 0)
     else:
-        monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl"))
+        monkeypatch.setattr(openpyxl, "load_workbook", fail("openpyxl"))
     return request.param
 
 
@@ -372,3 +381,141 @@ def test_a_sparse_sheet_spanning_the_whole_grid_is_streamed_not_loaded():
 def test_a_damaged_sheet_is_refused(cells):
     data = handmade_xlsx([("Products", "visible", ROW.format(1, cells))], ["style_code"])
     assert "This workbook is damaged" in refused(data)
+
+
+# Sheets too large for calamine to load at once are read piece by piece: each piece of whole
+# rows becomes a workbook of its own. What a piece border could break: row numbers, values
+# typed by the workbook's styles (dates), shared strings, formulas whose text is in an
+# earlier piece, and rows only the scan sees.
+def pieces(monkeypatch, piece_bytes):
+    """Sheets go to calamine in pieces of about `piece_bytes` of XML; returns the list of
+    pieces read (one count per piece)."""
+    import python_calamine
+
+    from catalog.io import tables
+
+    monkeypatch.setattr(tables, "CALAMINE_MEMORY_LIMIT", 0)
+    monkeypatch.setattr(tables, "CALAMINE_PIECE_BYTES", piece_bytes)
+    opened, real = [], python_calamine.CalamineWorkbook.from_filelike
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike",
+                        lambda binary: opened.append(1) or real(binary))
+    return opened
+
+
+def big_sheet_xlsx() -> bytes:
+    import datetime
+
+    def shape(workbook, sheet):
+        sheet["D9"] = "=SUM(B2:B3)"
+        sheet["E40"] = "#N/A"  # openpyxl writes an error cell
+
+    rows = [["style_code", "gtin", "when", "note", "rating"]]
+    for n in range(2, 60):
+        if n % 7 == 0:
+            rows.append([])  # a blank row
+            continue
+        rows.append([f"WD-{n}", 4006381333931 if n % 2 else "0012345678905",
+                     datetime.date(2025, 3, n % 28 + 1) if n % 3 else
+                     datetime.datetime(2025, 3, 1, n % 24, 30), f"'=not {n} & <b>", n / 4])
+    return xlsx(rows, shape)
+
+
+def normalised(rows):
+    return [(number, cells[:5], problems) for number, cells, problems in rows
+            if any(cells) or problems]
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 700, 4000])
+def test_a_sheet_read_in_pieces_reads_as_a_sheet_read_at_once(monkeypatch, piece_bytes):
+    data = big_sheet_xlsx()
+    whole_table, whole = read(data)
+    opened = pieces(monkeypatch, piece_bytes)
+    table, rows = read(data)
+    assert len(opened) > 3
+    assert table.header == whole_table.header and rows == whole
+    assert table.rows_estimate == whole_table.rows_estimate == 58
+    by_number = {number: (cells, problems) for number, cells, problems in rows}
+    assert by_number[2][0] == ["WD-2", "0012345678905", "2025-03-03", "=not 2 & <b>", "0.5"]
+    assert by_number[3][0] == ["WD-3", "4006381333931", "2025-03-01 03:30:00",
+                               "=not 3 & <b>", "0.75"]
+    assert 7 not in [n for n, cells, problems in rows if any(cells)]
+    assert by_number[9][1] == {3: formula("=SUM(B2:B3)")}
+    assert by_number[40][0][4] == "#N/A"
+
+
+def test_shared_strings_and_shared_formulae_cross_piece_borders(monkeypatch):
+    strings = ["style_code", "note", "Robe &amp; jupe", "&lt;b&gt;"]
+    rows = ROW.format(1, '<c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>') + "".join(
+        ROW.format(n, f'<c r="A{n}" t="s"><v>{2 + n % 2}</v></c>'
+                      + (f'<c r="B{n}" t="str"><f t="shared" ref="B2:B9" si="0">A2</f>'
+                         '<v>x</v></c>' if n == 2 else
+                         f'<c r="B{n}" t="str"><f t="shared" si="0"/><v>x</v></c>'))
+        for n in range(2, 10))
+    data = handmade_xlsx([("Products", "visible", rows)], strings, "x")
+    _table, whole = read(data)
+    opened = pieces(monkeypatch, 1)
+    table, read_in_pieces = read(data)
+    assert len(opened) == 10 and read_in_pieces == whole  # one piece a row, and the end
+    assert read_in_pieces[0] == (2, ["Robe & jupe", ""], {1: formula("=A2")})
+    assert read_in_pieces[-1] == (9, ["<b>", ""], {1: formula("=A9")})
+
+
+def with_part(data: bytes, name: str, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            part = source.read(member)
+            target.writestr(member, change(part) if member.filename == name else part)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", ["rows out of order", "a piece too large",
+                                  "a shared string the pieces cannot copy"])
+def test_what_pieces_cannot_read_is_streamed_by_openpyxl(monkeypatch, case):
+    from catalog.io import tables
+
+    order = (1, 2, 3) if case != "rows out of order" else (1, 3, 2)
+    data = handmade_xlsx([("Products", "visible", "".join(
+        ROW.format(n, f'<c r="A{n}" t="s"><v>{n - 1}</v></c><c r="B{n}"><v>{n}</v></c>')
+        for n in order))], ["style_code", "", "WD-2"])
+    if case == "a shared string the pieces cannot copy":  # an empty string written <si/>
+        data = with_part(data, "xl/sharedStrings.xml", lambda xml: xml.replace(
+            b'<si><t xml:space="preserve"></t></si>', b"<si/>"))
+    opened = pieces(monkeypatch, 1)
+    if case == "a piece too large":
+        monkeypatch.setattr(tables, "CALAMINE_PIECE_LIMIT", 1000)
+    streamed, load = [], openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook",
+                        lambda *a, **k: streamed.append(1) or load(*a, **k))
+    _table, rows = read(data)
+    assert streamed and not opened
+    if case != "rows out of order":  # (which openpyxl reads as before: row 2 is lost)
+        assert rows == [(2, ["", "2"], {}), (3, ["WD-2", "3"], {})]
+
+
+@pytest.mark.parametrize("cells", [
+    '<c r="A1" t="s"><v>0</v>',  # a cell never closed
+    '<c r="A1" t="s"><v>9</v></c>',  # a shared string that is not there
+])
+def test_a_damaged_piece_is_refused(monkeypatch, cells):
+    pieces(monkeypatch, 1)
+    data = handmade_xlsx([("Products", "visible", ROW.format(1, '<c r="A1"><v>1</v></c>')
+                           + ROW.format(2, cells.replace("A1", "A2")))], ["style_code"])
+    assert "This workbook is damaged" in refused(data)
+
+
+def test_a_workbook_dated_from_1904_keeps_its_dates_in_pieces(monkeypatch):
+    import datetime
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    def mac(workbook, sheet):
+        workbook.epoch = CALENDAR_MAC_1904
+
+    data = xlsx([["style_code", "when"]] + [[f"WD-{n}", datetime.date(2025, 3, n)]
+                                            for n in range(1, 6)], mac)
+    _table, whole = read(data)
+    opened = pieces(monkeypatch, 1)
+    _table, rows = read(data)
+    assert len(opened) > 3 and rows == whole
+    assert rows[0] == (2, ["WD-1", "2025-03-01"], {})
