@@ -17,12 +17,12 @@
     }
   }
 
-  /* A tabular inline's stored rows after its first come as data (<script data-pp-rows>,
-     each row its form index, its name, its inputs' values): each is a copy of the first
-     stored row under its own index, with its values. */
-  function dataRows(root) {
-    root.querySelectorAll("script[data-pp-rows]").forEach(function (script) {
-      var source = document.getElementById(script.dataset.ppRows);
+  /* Each row of a data script (<script data-pp-rows> or <script data-pg-tiles>, naming the
+     first stored row it copies) becomes a copy of that row under the row's own form index
+     (row[0]), its inputs renamed; fill(copy, row, from) gives it its values. */
+  function copiesOf(root, attribute, fill) {
+    root.querySelectorAll("script[" + attribute + "]").forEach(function (script) {
+      var source = document.getElementById(script.getAttribute(attribute));
       var prefix = source.id.replace(/-\d+$/, "");
       var from = source.id.length + 1;
       JSON.parse(script.textContent).forEach(function (row) {
@@ -31,61 +31,52 @@
         copy.querySelectorAll("[name]").forEach(function (input) {
           input.name = copy.id + "-" + input.name.slice(from);
         });
-        var name = copy.querySelector("td.original p");
-        if (name) { name.textContent = row[1]; }
-        var inputs = copy.querySelectorAll("input:not([type=checkbox]), select, textarea");
-        for (var i = 0; i < inputs.length; i++) {
-          var value = row[i + 2];
-          if (value === null || value === undefined) {
-            inputs[i].removeAttribute("value");
-            inputs[i].value = "";
-          } else {
-            inputs[i].setAttribute("value", value);
-            inputs[i].value = value;
-          }
-        }
+        fill(copy, row, from);
         script.parentNode.insertBefore(copy, script);
       });
       script.remove();
     });
   }
 
-  /* A colour's stored photos after its first come as data (<script data-pg-tiles>, each its
-     form index, id, position, thumbnail, caption and its editor's values): each is a copy of
-     the first tile under its own index. */
-  function dataTiles(root) {
-    root.querySelectorAll("script[data-pg-tiles]").forEach(function (script) {
-      var source = document.getElementById(script.dataset.pgTiles);
-      var prefix = source.id.replace(/-\d+$/, "");
-      var from = source.id.length + 1;
-      JSON.parse(script.textContent).forEach(function (tile) {
-        var copy = source.cloneNode(true);
-        copy.id = prefix + "-" + tile[0];
-        copy.querySelectorAll("[name]").forEach(function (input) {
-          input.name = copy.id + "-" + input.name.slice(from);
-        });
-        copy.querySelectorAll("label[for]").forEach(function (label) {
-          label.htmlFor = "id_" + copy.id + "-" + label.htmlFor.slice(from + 3);
-        });
-        copy.querySelector("input[name$='-id']").value = tile[1];
-        copy.querySelector("input[name$='-position']").value = tile[2];
-        // The thumbnail (an image, or a note while it is made) is what precedes the caption.
-        var caption = copy.querySelector(".pg-caption");
-        while (caption.previousSibling) { caption.previousSibling.remove(); }
-        caption.insertAdjacentHTML("beforebegin", tile[3]);
-        caption.innerHTML = '<span class="pg-number"></span> ' + tile[4];
-        var editor = copy.querySelector(".pg-editor");
-        editor.querySelectorAll("input[type=hidden]").forEach(function (input) { input.remove(); });
-        tile[5].slice().reverse().forEach(function (pair) {
-          var input = document.createElement("input");
-          input.type = "hidden";
-          input.name = copy.id + "-" + pair[0];
-          input.value = pair[1];
-          editor.prepend(input);
-        });
-        script.parentNode.insertBefore(copy, script);
-      });
-      script.remove();
+  /* A tabular inline's stored rows after its first: each row's name, then its inputs'
+     values. */
+  function fillRow(copy, row) {
+    var name = copy.querySelector("td.original p");
+    if (name) { name.textContent = row[1]; }
+    var inputs = copy.querySelectorAll("input:not([type=checkbox]), select, textarea");
+    for (var i = 0; i < inputs.length; i++) {
+      var value = row[i + 2];
+      if (value === null || value === undefined) {
+        inputs[i].removeAttribute("value");
+        inputs[i].value = "";
+      } else {
+        inputs[i].setAttribute("value", value);
+        inputs[i].value = value;
+      }
+    }
+  }
+
+  /* A colour's stored photos after its first: each its id, position, thumbnail, caption and
+     its editor's values. */
+  function fillTile(copy, tile, from) {
+    copy.querySelectorAll("label[for]").forEach(function (label) {
+      label.htmlFor = "id_" + copy.id + "-" + label.htmlFor.slice(from + 3);
+    });
+    copy.querySelector("input[name$='-id']").value = tile[1];
+    copy.querySelector("input[name$='-position']").value = tile[2];
+    // The thumbnail (an image, or a note while it is made) is what precedes the caption.
+    var caption = copy.querySelector(".pg-caption");
+    while (caption.previousSibling) { caption.previousSibling.remove(); }
+    caption.insertAdjacentHTML("beforebegin", tile[3]);
+    caption.innerHTML = '<span class="pg-number"></span> ' + tile[4];
+    var editor = copy.querySelector(".pg-editor");
+    editor.querySelectorAll("input[type=hidden]").forEach(function (input) { input.remove(); });
+    tile[5].slice().reverse().forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = copy.id + "-" + pair[0];
+      input.value = pair[1];
+      editor.prepend(input);
     });
   }
 
@@ -106,8 +97,8 @@
   window.ppFieldIds = giveIds;
   var form = document.getElementById("product_form");
   if (form) {
-    dataRows(form);
-    dataTiles(form);
+    copiesOf(form, "data-pp-rows", fillRow);
+    copiesOf(form, "data-pg-tiles", fillTile);
     newPhotoForms(form);
     giveIds(form);
   }
