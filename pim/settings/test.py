@@ -12,3 +12,7 @@ WEBHOOK_ALLOW_HTTP_LOOPBACK = True
 # The admin theme stays cached for the whole run (tests clear only the default cache), so that
 # query counts do not depend on which test renders the admin first (tests/conftest.py).
 CACHES["admin_interface"]["TIMEOUT"] = None  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A test whose statement waits on a lock another connection holds fails, naming the
+    # statement, instead of waiting until CI's own limit.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c lock_timeout=60s"  # noqa: F405

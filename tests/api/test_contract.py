@@ -23,7 +23,7 @@ from api.services import channel_token_create
 from catalog.models import Channel, Product
 from catalog.services.publishing import snapshots_tombstone
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture

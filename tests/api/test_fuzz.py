@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(1800)]
 SCRIPT = Path(__file__).with_name("fuzz.sh")
 
 

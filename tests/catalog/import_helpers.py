@@ -1,8 +1,12 @@
 """Files for the import tests, written as a spreadsheet program or an ERP would."""
+import atexit
+import contextlib
 import csv
+import functools
 import io
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -67,13 +71,35 @@ def saved_by_libreoffice(data: bytes, source: str, target: str, folder: Path) ->
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"in.{source}").write_bytes(data)
     out = folder / "out"
-    # One Calc profile per test process: creating one is most of a first conversion's time.
-    profile = Path(tempfile.gettempdir()) / f"pim-calc-profile-{os.getpid()}"
     filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML",
                "csv": f"csv:Text - txt - csv (StarCalc):{CALC_CSV}"}
-    subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         *([f"--infilter=CSV:{CALC_CSV}"] if source == "csv" else []),
-         "--convert-to", filters[target], "--outdir", str(out), str(folder / f"in.{source}")],
-        check=True, capture_output=True, timeout=120)
+    # Calc runs in a session of its own, writing to a file rather than a pipe: a Calc that
+    # hangs is killed with the processes it started, none of which can hold the test waiting.
+    log = folder / "soffice.log"
+    with log.open("wb") as output:
+        calc = subprocess.Popen(
+            [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={_profile().as_uri()}",
+             *([f"--infilter=CSV:{CALC_CSV}"] if source == "csv" else []),
+             "--convert-to", filters[target], "--outdir", str(out), str(folder / f"in.{source}")],
+            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            calc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(calc.pid, signal.SIGKILL)
+            calc.wait()
+            pytest.fail(f"LibreOffice did not convert in 120 s: {log.read_text(errors='replace')}")
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(calc.pid, signal.SIGKILL)  # whatever it left behind
+    assert calc.returncode == 0, log.read_text(errors="replace")
     return (out / f"in.{target}").read_bytes()
+
+
+@functools.cache
+def _profile() -> Path:
+    """One Calc profile per test process, new for each run (creating one is most of a first
+    conversion's time; one left by an earlier run may hold a stale lock)."""
+    profile = tempfile.mkdtemp(prefix="pim-calc-profile-")
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    return Path(profile)
