@@ -31,6 +31,9 @@ _EMPTY = re.compile(r"^\s*(<(p|h3|h4)>\s*(<br>)?\s*</\2>\s*)*$")
 
 
 class EditorialHTMLWidget(AdminProseEditorWidget):
+    class Media:
+        css = {"all": ["catalog/editorial_editor.css"]}
+
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, config={"extensions": EDITORIAL_EXTENSIONS},
                          preset="configurable")

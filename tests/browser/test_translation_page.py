@@ -49,6 +49,11 @@ def test_translator_sees_what_changed_and_saves_with_the_rich_text_editor(transl
 
     editor = page.locator(".field-description_fr .ProseMirror[contenteditable=true]")
     expect(editor).to_be_visible()
+    # The block-type menu's arrow is drawn, not a character the fonts may lack.
+    arrow = page.locator(".field-description_fr .prose-menubar__selected").first.evaluate(
+        "el => { const s = getComputedStyle(el, '::after');"
+        " return [s.content, s.borderTopWidth, s.borderTopStyle]; }")
+    assert arrow == ['""', "5px", "solid"], arrow
     editor.click()
     page.keyboard.type("Un manteau ")
     page.keyboard.press("Control+b")
