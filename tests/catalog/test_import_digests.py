@@ -91,6 +91,18 @@ def test_the_same_file_again_is_unchanged_without_loading_a_product(catalog, mon
     assert {d.pk: (d.version, bytes(d.digest)) for d in ImportDigest.objects.all()} == before
 
 
+def test_the_command_reports_the_same_as_a_full_comparison(catalog, tmp_path):
+    path = tmp_path / "all.csv"
+    path.write_bytes(catalog["data"])
+    outputs = []
+    for _ in range(2):  # by digest, then compared in full
+        out = io.StringIO()
+        call_command("import_products", str(path), "--no-progress", stdout=out)
+        outputs.append(out.getvalue())
+        ImportDigest.objects.all().delete()
+    assert outputs[0] == outputs[1] and f"{STYLES} unchanged" in outputs[0]
+
+
 def test_a_first_import_stores_the_digest_at_the_version_written_and_a_dry_run_none(refs):
     rows = [new_row("WD-25-0001", "maison", 101)]
     data = csv_bytes(rows, header=HEADER)
