@@ -10,20 +10,28 @@ or forgets the digest (:func:`import_digests_forget`: ratings, a product's own s
 a colour saved on its own); a renamed brand, season, category or policy changes what every
 digest covers, so none of them holds. A digest is not content: no history, no version, no
 recompute.
+
+Forgetting leaves a row at version 0 (no product has it) and an import stores a digest only
+over the row it read at the start of its batch: a digest forgotten by a write that committed
+after the import read the product is not stored again over that write.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
+from django.db.models import Q
 
 from catalog.io import products as fmt
 from catalog.models import ImportDigest, Product
 
 FORMAT = b"import-digest-1"
+FORGOTTEN = 0  # the version of a forgotten digest: no product has it
 
 
 class RowsDigest:
@@ -55,6 +63,7 @@ class StoredStyle:
     pk: int
     version: int
     digest: bytes | None  # the digest that holds for its current version, if any
+    digest_version: int | None  # the version its digest row had (None: no row)
 
 
 def import_digests_stored(codes: Iterable[str]) -> dict[str, StoredStyle]:
@@ -64,17 +73,23 @@ def import_digests_stored(codes: Iterable[str]) -> dict[str, StoredStyle]:
             style_code__in=list(codes)).values_list(
             "style_code", "pk", "version", "import_digest__version", "import_digest__digest"):
         holds = digest is not None and digest_version == version
-        found[code] = StoredStyle(pk, version, bytes(digest) if holds else None)
+        found[code] = StoredStyle(pk, version, bytes(digest) if holds else None, digest_version)
     return found
 
 
-def import_digests_save(digests: dict[int, tuple[int, bytes]]) -> None:
-    """Store ``{product id: (version, digest)}`` in one statement."""
-    if digests:
-        ImportDigest.objects.bulk_create(
-            [ImportDigest(product_id=pk, version=version, digest=digest)
-             for pk, (version, digest) in digests.items()],
-            update_conflicts=True, unique_fields=["product"], update_fields=["version", "digest"])
+def import_digests_save(digests: dict[int, tuple[int, bytes]],
+                        read: dict[int, int | None]) -> None:
+    """Store ``{product id: (version, digest)}``, each over the digest row as it was read
+    (`read`: product id -> the row's version, None or absent: no row): a row changed since
+    (forgotten) is left as it is. Two statements."""
+    if not digests:
+        return
+    replaced = [Q(pk=pk, version=read[pk]) for pk in digests if read.get(pk) is not None]
+    if replaced:
+        ImportDigest.objects.filter(functools.reduce(operator.or_, replaced)).delete()
+    ImportDigest.objects.bulk_create(
+        [ImportDigest(product_id=pk, version=version, digest=digest)
+         for pk, (version, digest) in digests.items()], ignore_conflicts=True)
 
 
 def import_digests_forget(*, product_ids: Iterable[int | None]) -> None:
@@ -82,4 +97,6 @@ def import_digests_forget(*, product_ids: Iterable[int | None]) -> None:
     new version. Their next import compares their rows in full."""
     ids = {pk for pk in product_ids if pk is not None}
     if ids:
-        ImportDigest.objects.filter(product_id__in=ids).delete()
+        ImportDigest.objects.bulk_create(
+            [ImportDigest(product_id=pk, version=FORGOTTEN, digest=b"") for pk in ids],
+            update_conflicts=True, unique_fields=["product"], update_fields=["version", "digest"])

@@ -384,6 +384,7 @@ class _Importer:
                                       lookups=self.lookups)
         self.dry_run = dry_run
         self.digests: dict[int, tuple[int, bytes]] = {}  # the batch's, to store
+        self.digests_read: dict[int, int | None] = {}  # product id -> its digest row's version
 
     def batch(self, styles: list[Style]) -> None:
         """Check the styles together and write those clean and changed in one go
@@ -405,10 +406,11 @@ class _Importer:
             else:
                 compared.append(style)
         self.digests = {}
+        self.digests_read = {found.pk: found.digest_version for found in known.values()}
         if compared:
             self._compared(compared, [known[s.code].pk for s in compared if s.code in known])
         if self.digests and not self.dry_run:
-            import_digests_save(self.digests)
+            import_digests_save(self.digests, self.digests_read)
 
     def _compared(self, styles: list[Style], stored_ids: list[int]) -> None:
         stored = ({p.style_code: p for p in _export_queryset(stored_ids)} if stored_ids

@@ -15,6 +15,7 @@ from catalog.models import Colour, ImportDigest, Product, Season, ShippingRate, 
 from catalog.services import imports
 from catalog.services.content import colour_save
 from catalog.services.content_batch import ContentBatch
+from catalog.services.import_digests import FORGOTTEN
 from catalog.services.policies import brand_save, shipping_rates_save
 from catalog.services.products import product_content_save, products_mass_edit
 from catalog.services.ratings import product_ratings_set
@@ -192,6 +193,28 @@ def test_all_or_nothing_rolled_back_stores_no_digest(refs):
     assert report.unchanged == 1 and not ImportDigest.objects.exists()
 
 
+def test_a_digest_forgotten_after_the_import_read_the_product_is_not_stored_again(
+        catalog, monkeypatch):
+    """New ratings committed between the batch's read of the product and its digest's store:
+    the digest is not stored over them, and the next import writes the file's ratings back."""
+    product = catalog["product"]
+    ImportDigest.objects.all().delete()  # compared in full
+    loaded = imports._export_queryset
+
+    def then_new_ratings(ids):
+        products = list(loaded(ids))
+        product_ratings_set(product=product, average="3.10", count=9)
+        return products
+
+    monkeypatch.setattr(imports, "_export_queryset", then_new_ratings)
+    report = run(catalog["data"])
+    assert report.unchanged == STYLES  # as the rows compared were read
+    assert ImportDigest.objects.get(product=product).version == FORGOTTEN
+    assert ImportDigest.objects.exclude(version=FORGOTTEN).count() == STYLES - 1
+    monkeypatch.setattr(imports, "_export_queryset", loaded)
+    restored(catalog["data"], product, rating_average=Decimal("4.20"), rating_count=7)
+
+
 # ------------------------------------------------- every write of an exported cell
 def test_after_the_product_page(catalog, admin_client):
     product = catalog["product"]
@@ -289,7 +312,8 @@ def test_after_the_products_own_shipping_rate_is_changed_or_moved(catalog):
     rate = ShippingRate.objects.get(product=product)
     rate.product = other
     shipping_rates_save(rates=[rate])
-    assert not ImportDigest.objects.filter(product__in=[product, other]).exists()
+    assert not ImportDigest.objects.filter(product__in=[product, other]).exclude(
+        version=FORGOTTEN).exists()
 
 
 def test_after_a_deleted_product(catalog, admin_user):
