@@ -1,5 +1,6 @@
 from .channel import Channel
 from .completeness import CompletenessLowest, CompletenessTally, ProductCompleteness
+from .imports import ImportDigest
 from .jobs import Job
 from .choices import ContentField
 from .content import CompositionLine, SizeChartRow, composition_errors
@@ -32,6 +33,7 @@ __all__ = [
     "Category",
     "Channel",
     "Colour",
+    "ImportDigest",
     "Job",
     "CompositionLine",
     "ContentField",

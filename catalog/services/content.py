@@ -35,6 +35,7 @@ from catalog.models import (
 )
 
 from .errors import ContentError, ErrorCollector, join_path
+from .import_digests import import_digests_forget
 from .translations import colour_translation_stamps_record, translation_texts
 
 
@@ -449,6 +450,8 @@ def colour_save(*, colour: Colour, user=None) -> Colour:
         before = translation_texts(stored, ["name"]) if stored else None
     _history_user(colour, user).save()
     colour_translation_stamps_record(colour=colour, before=before, user=user)
+    # The colour's columns of its product's export, without a new version of the product.
+    import_digests_forget(product_ids=[colour.product_id])
     return colour
 
 

@@ -6,7 +6,9 @@ import stores nothing the page would refuse. The service's errors, keyed by path
 as (row, column) problems. A style with a problem is not written at all; the others are (or,
 with ``all_or_nothing``, nothing is unless every style is clean). A dry run does the same in
 a transaction rolled back at the end. A style whose every filled cell already says what is
-stored is not written, gets no history and no recompute, and costs no query of its own.
+stored is not written, gets no history and no recompute, and costs no query of its own; one
+whose rows are those it was last imported from, the product unchanged since
+(:mod:`catalog.services.import_digests`), is not even loaded.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from catalog.translation import PRODUCT_TRANSLATED_FIELDS
 from .content import new_row
 from .content_batch import ContentBatch
 from .errors import ContentError
+from .import_digests import RowsDigest, import_digests_save, import_digests_stored
 from .jobs import job_runner
 from .products import product_content_save
 
@@ -138,13 +141,20 @@ class Lookups:
     """Brands, seasons, categories and returns policies by the names a file uses: loaded once."""
 
     def __init__(self):
-        self.brands = {b.code.lower(): b for b in Brand.objects.all()}
-        self.seasons = {s.code.lower(): s for s in Season.objects.all()}
+        brands, seasons = list(Brand.objects.all()), list(Season.objects.all())
+        policies = list(ReturnsPolicy.objects.all())
+        self.brands = {b.code.lower(): b for b in brands}
+        self.seasons = {s.code.lower(): s for s in seasons}
         self.category_labels = category_path_labels()
         nodes = Category.objects.in_bulk(list(self.category_labels))
         self.categories = {_label_key(label): nodes[pk]
                            for pk, label in self.category_labels.items()}
-        self.policies = {p.name.lower(): p for p in ReturnsPolicy.objects.all()}
+        self.policies = {p.name.lower(): p for p in policies}
+        # Every name a file may use, with what it stands for (what an import digest covers).
+        self.names = ([("brand", b.pk, b.code) for b in brands]
+                      + [("season", s.pk, s.code) for s in seasons]
+                      + [("category", pk, label) for pk, label in self.category_labels.items()]
+                      + [("returns_policy", p.pk, p.name) for p in policies])
 
     def find(self, kind: str, text: str):
         table = {"brand": self.brands, "season": self.seasons, "category": self.categories,
@@ -271,6 +281,7 @@ class Style:
     code: str
     rows: list[Row]
     skip: bool = False  # rows of a style seen before, apart from its first rows
+    digest: bytes | None = None  # of its rows (import_digests), None if the reader had problems
 
 
 class _Refused(Exception):
@@ -295,7 +306,8 @@ def products_import(*, file, filename: str = "", user=None, dry_run: bool = True
         return report
     report.format, report.notices = table.format, table.notices
     importer = _Importer(header=header, report=report, user=user,
-                         reason=f"imported by {_who(user)} from file {filename or 'upload'}")
+                         reason=f"imported by {_who(user)} from file {filename or 'upload'}",
+                         file_header=table.header, dry_run=dry_run)
     one_transaction = dry_run or all_or_nothing
     try:
         with transaction.atomic() if one_transaction else contextlib.nullcontext():
@@ -363,22 +375,49 @@ def _styles(table, header: Header, report: ImportReport) -> Iterator[Style]:
 
 
 class _Importer:
-    def __init__(self, *, header: Header, report: ImportReport, user, reason: str):
+    def __init__(self, *, header: Header, report: ImportReport, user, reason: str,
+                 file_header: list[str] | None = None, dry_run: bool = True):
         self.header, self.report, self.user, self.reason = header, report, user, reason
         self.lookups = Lookups()
         self.columns = {c.name: c for c in fmt.columns()}  # by name
+        self.rows_digest = RowsDigest(header=list(file_header or header.names),
+                                      lookups=self.lookups)
+        self.dry_run = dry_run
+        self.digests: dict[int, tuple[int, bytes]] = {}  # the batch's, to store
+        self.digests_read: dict[int, int | None] = {}  # product id -> its digest row's version
 
     def batch(self, styles: list[Style]) -> None:
         """Check the styles together and write those clean and changed in one go
         (:class:`ContentBatch`); if that write fails (a value taken meanwhile by another
         write), the batch is rolled back and its styles saved one by one, so that the style at
-        fault is refused alone."""
+        fault is refused alone. A style whose rows are those its product was last imported
+        from, at the product's current version, is unchanged without being loaded. The
+        digests of the styles written or found unchanged are stored at the end (not in a dry
+        run)."""
         styles = [s for s in styles if s.rows]
-        stored = _stored_products([s.code for s in styles])
+        known = import_digests_stored(s.code for s in styles)
+        compared = []
+        for style in styles:
+            self.report.styles += 1
+            style.digest = self.rows_digest.of(style.rows)
+            found = known.get(style.code)
+            if found is not None and style.digest is not None and found.digest == style.digest:
+                self.report.unchanged += 1
+            else:
+                compared.append(style)
+        self.digests = {}
+        self.digests_read = {found.pk: found.digest_version for found in known.values()}
+        if compared:
+            self._compared(compared, [known[s.code].pk for s in compared if s.code in known])
+        if self.digests and not self.dry_run:
+            import_digests_save(self.digests, self.digests_read)
+
+    def _compared(self, styles: list[Style], stored_ids: list[int]) -> None:
+        stored = ({p.style_code: p for p in _export_queryset(stored_ids)} if stored_ids
+                  else {})
         content = ContentBatch(user=self.user, reason=self.reason)
         pending = []
         for style in styles:
-            self.report.styles += 1
             one = _StyleImport(self, style, stored.get(style.code))
             call = one.prepare()
             if call is not None:
@@ -397,6 +436,11 @@ class _Importer:
         for one, save in pending:
             one.finish(save.error, save.changed)
 
+    def imported(self, style: Style, product: Product) -> None:
+        """`product` is now as `style`'s rows say (written, or found so): its digest."""
+        if style.digest is not None:
+            self.digests[product.pk] = (product.version, style.digest)
+
 
 def _stored_products(codes: list[str]) -> dict[str, Product]:
     """The stored products of these style codes, loaded with their rows. Their ids are read
@@ -412,6 +456,7 @@ class _StyleImport:
 
     def __init__(self, importer: _Importer, style: Style, stored: Product | None):
         self.importer, self.style, self.stored = importer, style, stored
+        self.product: Product | None = None  # what the save is given (stored, or a new one)
         self.header, self.report = importer.header, importer.report
         self.problems: list[Problem] = []
         self.given: dict[str, tuple[str, Row]] = {}  # product column -> (text, first row)
@@ -541,10 +586,11 @@ class _StyleImport:
         self.read()
         if not self.problems and self.unchanged():
             self.report.unchanged += 1
+            self.importer.imported(self.style, self.stored)
             return None
         fields, lists, self.cells = self.arguments()
         colours, self.places = self.colour_rows()
-        product = self.stored or new_row(Product, style_code=self.style.code)
+        product = self.product = self.stored or new_row(Product, style_code=self.style.code)
         product._change_reason = self.importer.reason
         return {"product": product, "fields": fields, "colours": colours,
                 "expected_version": self.stored.version if self.stored else None, **lists}
@@ -583,13 +629,15 @@ class _StyleImport:
             self.report.refused += 1
             for p in self.problems:
                 self.report.add(p.row, p.column, p.value, p.message)
-        elif changed:
+            return
+        if changed:
             if self.stored is None:
                 self.report.created += 1
             else:
                 self.report.updated += 1
         else:
             self.report.unchanged += 1
+        self.importer.imported(self.style, self.product)
 
     def arguments(self) -> tuple[dict, dict, dict]:
         """The product's fields and lists; `cells`: service field or list -> (row, column,

@@ -16,6 +16,7 @@ from catalog.models import Brand, ReturnsPolicy, ShippingRate
 from .completeness import completeness_schedule_scope
 from .content import shipping_markets_check
 from .errors import ContentError, ErrorCollector, full_clean, join_path
+from .import_digests import import_digests_forget
 
 SCOPES = ("brand", "category", "product")
 
@@ -48,6 +49,14 @@ def shipping_rates_check(*, rates: Sequence[ShippingRate], path=("shipping_rates
 def shipping_rates_save(*, rates: Sequence[ShippingRate], removed: Iterable[ShippingRate] = (),
                         user=None) -> list[ShippingRate]:
     """Delete ``removed``, then check and save ``rates`` (new or changed, any scopes)."""
+    # A product's own rates are its export's shipping column, written here without a new
+    # version of the product: the next import of its rows compares them (a rate moved from
+    # one product to another changes both).
+    saved = [rate.pk for rate in [*rates, *removed] if rate.pk]
+    import_digests_forget(product_ids={
+        *(rate.product_id for rate in [*rates, *removed]),
+        *(ShippingRate.objects.filter(pk__in=saved, product__isnull=False)
+          .values_list("product_id", flat=True) if saved else ())})
     for rate in removed:
         if rate.pk:
             rate._history_user = user

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from catalog.models import Product
 from catalog.services.errors import ErrorCollector
+from catalog.services.import_digests import import_digests_forget
 from catalog.services.publishing import snapshots_ratings_refresh
 
 MAX_COUNT = 2_147_483_647
@@ -49,5 +50,7 @@ def product_ratings_set(*, product: Product, average, count: int, source: str = 
     product.rating_average, product.rating_count = number, count
     product._change_reason = f"Ratings from {source}" if source else "Ratings"
     product.save(update_fields=["rating_average", "rating_count", "updated_at"])
+    # Exported columns, written without a new version: the next import compares them.
+    import_digests_forget(product_ids=[product.pk])
     snapshots_ratings_refresh(product=product)
     return product
