@@ -28,7 +28,11 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
-from catalog.admin.product_page import ProductPageAdminMixin, SharedChoicesInlineMixin
+from catalog.admin.product_page import (
+    ProductPageAdminMixin,
+    SharedChoicesInlineMixin,
+    StoredRowsOnDemandInlineMixin,
+)
 from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
@@ -93,7 +97,8 @@ class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
 
 # The most rows of each kind a product page takes: well above real products (10 colours of
 # 10 photos in 10 sizes), low enough that a forged TOTAL_FORMS is refused at once.
-class VariantInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class VariantInline(StoredRowsOnDemandInlineMixin, BoundedInlineMixin,
+                    nested_admin.NestedTabularInline):
     template = "admin/catalog/product/tabular_rows.html"
     model = Variant
     formset = VariantFormSet
@@ -124,7 +129,8 @@ class CompositionInline(SharedChoicesInlineMixin, BoundedInlineMixin,
     max_num = 30
 
 
-class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class SizeChartInline(StoredRowsOnDemandInlineMixin, BoundedInlineMixin,
+                      nested_admin.NestedTabularInline):
     template = "admin/catalog/product/tabular_rows.html"
     model = SizeChartRow
     fields = ("size_label", *SizeChartRow.SYSTEMS, *SizeChartRow.MEASUREMENTS, "position")
