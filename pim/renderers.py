@@ -3,9 +3,10 @@
 A product page renders a thousand inputs and selects; through the template engine each costs
 a template render with its includes, most of the page's server time. The widgets below are
 Django's own ``input.html``, ``select.html`` (with ``select_option.html``) and
-``textarea.html``, written as the same markup in Python, and used only while the template a
-widget names is still Django's own: a project or app that overrides one gets its template.
-``tests/project/test_renderers.py`` checks that both give the same HTML.
+``textarea.html``, a field's ``label.html`` and an empty error list, written as the same
+markup in Python, and used only while the template they name is still Django's own: a project
+or app that overrides one gets its template. ``tests/project/test_renderers.py`` checks that
+both give the same HTML.
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ _INPUTS = {f"django/forms/widgets/{name}.html" for name in (
     "search", "tel", "text", "time", "url")}
 _SELECT, _OPTION = "django/forms/widgets/select.html", "django/forms/widgets/select_option.html"
 _TEXTAREA = "django/forms/widgets/textarea.html"
+_LABEL, _LABEL_ATTRS = "django/forms/label.html", "django/forms/attrs.html"
+_ERRORS_UL = "django/forms/errors/list/ul.html"
+_ERRORS = {_ERRORS_UL, "django/forms/errors/list/default.html"}  # the default includes the ul
 
 
 # Django's escaping, without the checks for lazy text of its decorator: these run for every
@@ -71,6 +75,13 @@ def _textarea(widget: dict) -> str:
             f"\n{value}</textarea>")
 
 
+def _label(context: dict) -> str:
+    if not context["use_tag"]:
+        return _e(context["label"])
+    tag = _e(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{_e(context['label'])}</{tag}>"
+
+
 class FastWidgetRenderer(DjangoTemplates):
     def __init__(self):
         super().__init__()
@@ -89,6 +100,13 @@ class FastWidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         html = None
+        if widget is None and isinstance(context, dict):
+            if (template_name in _ERRORS and not context.get("errors")
+                    and self._is_own(template_name) and self._is_own(_ERRORS_UL)):
+                return mark_safe("")  # a field without errors: {% if errors %} writes nothing
+            if (template_name == _LABEL and "use_tag" in context and self._is_own(_LABEL)
+                    and self._is_own(_LABEL_ATTRS)):
+                return mark_safe(_label(context))
         if (widget is not None and self._is_own(template_name)
                 and self._is_own("django/forms/widgets/attrs.html")):
             if template_name in _INPUTS and self._is_own("django/forms/widgets/input.html"):
