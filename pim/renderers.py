@@ -3,8 +3,8 @@
 A product page renders a thousand inputs and selects; through the template engine each costs
 a template render with its includes, most of the page's server time. The widgets below are
 Django's own ``input.html``, ``select.html`` (with ``select_option.html``) and
-``textarea.html``, a field's ``label.html`` and an empty error list, written as the same
-markup in Python, and used only while the template they name is still Django's own: a project
+``textarea.html``, a field's ``label.html``, an empty error list and a form of hidden fields
+only (``div.html``), written as the same markup in Python, and used only while the template they name is still Django's own: a project
 or app that overrides one gets its template. ``tests/project/test_renderers.py`` checks that
 both give the same HTML.
 """
@@ -27,6 +27,7 @@ _TEXTAREA = "django/forms/widgets/textarea.html"
 _LABEL, _LABEL_ATTRS = "django/forms/label.html", "django/forms/attrs.html"
 _ERRORS_UL = "django/forms/errors/list/ul.html"
 _ERRORS = {_ERRORS_UL, "django/forms/errors/list/default.html"}  # the default includes the ul
+_FORM_DIV = "django/forms/div.html"
 
 
 # Django's escaping, without the checks for lazy text of its decorator: these run for every
@@ -107,6 +108,12 @@ class FastWidgetRenderer(DjangoTemplates):
             if (template_name == _LABEL and "use_tag" in context and self._is_own(_LABEL)
                     and self._is_own(_LABEL_ATTRS)):
                 return mark_safe(_label(context))
+            if (template_name == _FORM_DIV and "hidden_fields" in context
+                    and not context.get("fields") and not context.get("errors")
+                    and self._is_own(_FORM_DIV)):
+                # A form of hidden fields only (a formset's management form): the template
+                # writes them one after the other, its whitespace stripped.
+                return mark_safe("".join(_e(field) for field in context["hidden_fields"]))
         if (widget is not None and self._is_own(template_name)
                 and self._is_own("django/forms/widgets/attrs.html")):
             if template_name in _INPUTS and self._is_own("django/forms/widgets/input.html"):

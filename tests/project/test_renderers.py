@@ -64,3 +64,11 @@ def test_it_is_the_projects_form_renderer():
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FastWidgetRenderer)
+
+
+def test_a_formset_management_form_is_written_as_djangos_template_writes_it():
+    formset = forms.formset_factory(Labelled, extra=2)
+    fast, slow = (type("Rows", (formset,), {"renderer": r})(prefix="rows")
+                  for r in (FastWidgetRenderer(), DjangoTemplates()))
+    assert str(fast.management_form) == str(slow.management_form)
+    assert str(fast.management_form).count('type="hidden"') == 4
