@@ -1,29 +1,36 @@
-"""The admin's fieldset (``admin/includes/fieldset.html``) written in Python.
+"""The admin's fieldset (``admin/includes/fieldset.html``, and nested_admin's
+``nesting/admin/includes/inline.html`` for a stacked inline's row) written in Python.
 
-The product page shows eight fieldsets of some forty fields, most in four locales: through
-the template engine, the tags around each field (its label, errors and help in their
-``div``) cost more than the field's widget. :func:`fieldset_html` writes Django's markup with
-the same classes, ids and text; the template's indentation is not kept (the page's HTML goes
-without it, ``product_page.html_compacted``). It serves only while the template the engine
-finds is Django's own: a project or app that overrides it gets its template.
+The product page shows eight fieldsets of some forty fields, most in four locales, and each
+colour's own: through the template engine, the tags around each field (its label, errors and
+help in their ``div``) cost more than the field's widget. :func:`fieldset_html` writes the
+templates' markup with the same classes, ids and text; their indentation is not kept (the
+page's HTML goes without it, ``product_page.html_compacted``). It serves only while the
+template the engine finds is the library's own: a project that overrides it gets its
+template.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import django
+import nested_admin
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 FIELDSET_TEMPLATE = "admin/includes/fieldset.html"
-_OWN = Path(django.__file__).parent / "contrib" / "admin" / "templates" / FIELDSET_TEMPLATE
+INLINE_FIELDSET_TEMPLATE = "nesting/admin/includes/inline.html"
+_OWN = {
+    FIELDSET_TEMPLATE: Path(django.__file__).parent / "contrib" / "admin" / "templates",
+    INLINE_FIELDSET_TEMPLATE: Path(nested_admin.__file__).parent / "templates",
+}
 
 
-def fieldset_template_is_own() -> bool:
+def fieldset_template_is_own(name: str = FIELDSET_TEMPLATE) -> bool:
     try:
-        return Path(get_template(FIELDSET_TEMPLATE).origin.name) == _OWN
+        return Path(get_template(name).origin.name) == _OWN[name] / name
     except TemplateDoesNotExist:
         return False
 
@@ -36,7 +43,7 @@ def _bound(field, name: str):
     return getattr(field.field, name, "")
 
 
-def _field_html(field, single: bool) -> list[str]:
+def _field_html(field, single: bool, readonly_tag: str) -> list[str]:
     name, readonly = _bound(field, "name"), field.is_readonly
     errors = "" if readonly else field.errors()
     out = ["\n<div>\n"]
@@ -55,7 +62,7 @@ def _field_html(field, single: bool) -> list[str]:
     else:
         out += ["\n", field.label_tag(), "\n"]
         if readonly:
-            out.append(format_html('\n<div class="readonly">{}</div>\n', field.contents()))
+            out.append(format_html(readonly_tag, field.contents()))
         else:
             out += ["\n", str(field.field), "\n"]
     out.append("\n</div>\n")
@@ -70,34 +77,47 @@ def _field_html(field, single: bool) -> list[str]:
     return out
 
 
-def fieldset_html(fieldset, *, heading_level: int, heading_id: str) -> str:
+def fieldset_html(fieldset, *, heading_level: int, heading_id: str = "", inline_form=None,
+                  last: bool = False) -> str:
     """A fieldset of an admin form (``helpers.Fieldset``) as ``admin/includes/fieldset.html``
-    writes it, its heading ``heading_id``."""
-    out = [format_html('<fieldset class="module aligned {}"', fieldset.classes)]
-    if fieldset.name:
-        out.append(format_html(' aria-labelledby="{}"', heading_id))
+    writes it, its heading ``heading_id``; or, given ``inline_form`` (the row of a stacked
+    inline, an ``InlineAdminForm``), as nested_admin's ``inline.html`` writes that row's
+    fieldset, ``last`` if it is the row's last."""
+    if inline_form is None:
+        out = [format_html('<fieldset class="module aligned {}"', fieldset.classes)]
+        if fieldset.name:
+            out.append(format_html(' aria-labelledby="{}"', heading_id))
+        heading = format_html(' id="{}"', heading_id)
+        readonly_tag, last_row = '\n<div class="readonly">{}</div>\n', ""
+    else:
+        out = [format_html('<fieldset class="module aligned djn-module {}{}"', fieldset.classes,
+                           " has-inlines" if getattr(inline_form.form, "inlines", None) else "")]
+        heading, readonly_tag = "", "\n<p>{}</p>\n"
+        last_row = " djn-form-row-last" if last else ""
     out.append(">\n")
     if fieldset.name:
         out.append("<details><summary>" if fieldset.is_collapsible else "")
-        out.append(format_html('\n<h{} id="{}" class="fieldset-heading">{}</h{}>\n',
-                               heading_level, heading_id, fieldset.name, heading_level))
+        out.append(format_html('\n<h{}{} class="fieldset-heading">{}</h{}>\n',
+                               heading_level, heading, fieldset.name, heading_level))
         out.append("</summary>" if fieldset.is_collapsible else "")
         out.append("\n")
     if fieldset.description:
         out.append(format_html('\n<div class="description">{}</div>\n',
                                mark_safe(fieldset.description)))
-    for line in fieldset:
+    lines = list(fieldset)
+    for number, line in enumerate(lines, start=1):
         fields = list(line)
         single = len(line.fields) == 1
         classes = " errors" if single and line.errors() else ""
         classes += "" if line.has_visible_field else " hidden"
         classes += "".join(f" field-{conditional_escape(name)}" for field in fields
                            if (name := _bound(field, "name")))
+        classes += last_row if number == len(lines) else ""
         out.append(f'\n<div class="form-row{classes}">\n')
         out.append(line.errors() if single else '<div class="flex-container form-multiline">')
         out.append("\n")
         for field in fields:
-            out += _field_html(field, single)
+            out += _field_html(field, single, readonly_tag)
         out.append("\n" if single else "\n</div>")
         out.append("\n</div>\n")
     out.append("\n</details>" if fieldset.name and fieldset.is_collapsible else "\n")

@@ -110,6 +110,7 @@ class VariantInline(StoredRowsOnDemandInlineMixin, BoundedInlineMixin,
 class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
                    nested_admin.NestedStackedInline):
     model = Colour
+    fieldset_template = "admin/catalog/product/inline_fieldset.html"
     fields = ("code", "name", "position")
     sortable_field_name = "position"
     inlines = [ProductPhotoInline, VariantInline]
