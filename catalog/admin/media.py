@@ -22,6 +22,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from catalog.admin.forms import BoundedInlineMixin, rows_show_errors
 from catalog.admin.product_page import (
+    FormsetPerRequestInlineMixin,
     SharedChoicesInlineMixin,
     StoredRowsOnDemandInlineMixin,
     stored_values,
@@ -346,9 +347,9 @@ class SocialImageFormSet(ServiceFormSet):
 
 
 # ----------------------------------------------------------------------------- inlines
-class ProductPhotoInline(StoredRowsOnDemandInlineMixin, SharedChoicesInlineMixin,
-                         BoundedInlineMixin, AssetFieldsInlineMixin, TranslationInlineModelAdmin,
-                         nested_admin.NestedTabularInline):
+class ProductPhotoInline(FormsetPerRequestInlineMixin, StoredRowsOnDemandInlineMixin,
+                         SharedChoicesInlineMixin, BoundedInlineMixin, AssetFieldsInlineMixin,
+                         TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
     """Photos of one colour as a grid of thumbnails, dragged to reorder, each opening its
     editor; for the catalog's colour inline (``photo_grid.html``, ``photo_grid.js``)."""
 

@@ -29,6 +29,7 @@ from catalog.admin.media import (
     SocialImageInline,
 )
 from catalog.admin.product_page import (
+    FormsetPerRequestInlineMixin,
     ProductPageAdminMixin,
     SharedChoicesInlineMixin,
     StoredRowsOnDemandInlineMixin,
@@ -97,8 +98,8 @@ class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
 
 # The most rows of each kind a product page takes: well above real products (10 colours of
 # 10 photos in 10 sizes), low enough that a forged TOTAL_FORMS is refused at once.
-class VariantInline(StoredRowsOnDemandInlineMixin, BoundedInlineMixin,
-                    nested_admin.NestedTabularInline):
+class VariantInline(FormsetPerRequestInlineMixin, StoredRowsOnDemandInlineMixin,
+                    BoundedInlineMixin, nested_admin.NestedTabularInline):
     template = "admin/catalog/product/tabular_rows.html"
     model = Variant
     formset = VariantFormSet
@@ -107,7 +108,7 @@ class VariantInline(StoredRowsOnDemandInlineMixin, BoundedInlineMixin,
     max_num = 40
 
 
-class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
+class ColourInline(FormsetPerRequestInlineMixin, BoundedInlineMixin, TranslationInlineModelAdmin,
                    nested_admin.NestedStackedInline):
     model = Colour
     fieldset_template = "admin/catalog/product/inline_fieldset.html"

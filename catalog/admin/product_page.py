@@ -153,6 +153,29 @@ class StoredRowsOnDemandInlineMixin:
         return type(formset.__name__, (StoredRowsOnDemandMixin, formset), {})
 
 
+class FormsetPerRequestInlineMixin:
+    """For an inline of the page: its formset class made once a request for the same
+    permissions and arguments. nested_admin asks a nested inline for it for each colour, and
+    modeltranslation once more for its fieldsets: each time a form class of its fields,
+    built anew. The class depends on the row it is asked for (a colour, or none for the new
+    colour's) only through the user's permissions on it, part of the key; the page's inlines
+    have no other rule by row."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        try:
+            key = (type(self), self.has_add_permission(request, obj),
+                   self.has_change_permission(request, obj),
+                   self.has_delete_permission(request, obj),
+                   self.has_view_permission(request, obj), tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:  # an argument that cannot be a key: made as always
+            return super().get_formset(request, obj, **kwargs)
+        made = request.__dict__.setdefault("_page_formset_classes", {})
+        if key not in made:
+            made[key] = super().get_formset(request, obj, **kwargs)
+        return made[key]
+
+
 def stored_values(form_class, instance, names) -> list:
     """The values the fields ``names`` of an unbound ``form_class`` for ``instance`` would
     show (``BoundField.value()``), without building the form: the form's initial data is its
