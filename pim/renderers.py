@@ -42,7 +42,8 @@ def _s(value) -> str:
     return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
-def _attrs(attrs: dict) -> str:
+def attrs_html(attrs: dict) -> str:
+    """A widget's attributes as ``django/forms/widgets/attrs.html`` writes them."""
     return "".join(
         f" {_e(name)}" + ("" if value is True else f'="{_s(value)}"')
         for name, value in attrs.items() if value is not False)
@@ -51,18 +52,18 @@ def _attrs(attrs: dict) -> str:
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_s(widget["value"])}"'
     return (f'<input type="{_e(widget["type"])}" '
-            f'name="{_e(widget["name"])}"{value}{_attrs(widget["attrs"])}>')
+            f'name="{_e(widget["name"])}"{value}{attrs_html(widget["attrs"])}>')
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_e(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_e(group_name)}">')
         for option in options:
             if option["template_name"] != _OPTION:
                 return None
-            parts.append(f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
+            parts.append(f'\n  <option value="{_s(option["value"])}"{attrs_html(option["attrs"])}>'
                          f'{_e(option["label"])}</option>\n')  # the file's own
         if group_name:
             parts.append("\n  </optgroup>")
@@ -72,7 +73,7 @@ def _select(widget: dict) -> str | None:
 
 def _textarea(widget: dict) -> str:
     value = _e(widget["value"]) if widget["value"] else ""
-    return (f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>'
+    return (f'<textarea name="{_e(widget["name"])}"{attrs_html(widget["attrs"])}>'
             f"\n{value}</textarea>")
 
 
@@ -80,7 +81,7 @@ def _label(context: dict) -> str:
     if not context["use_tag"]:
         return _e(context["label"])
     tag = _e(context["tag"])
-    return f"<{tag}{_attrs(context['attrs'] or {})}>{_e(context['label'])}</{tag}>"
+    return f"<{tag}{attrs_html(context['attrs'] or {})}>{_e(context['label'])}</{tag}>"
 
 
 class FastWidgetRenderer(DjangoTemplates):
