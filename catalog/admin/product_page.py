@@ -479,8 +479,16 @@ class ProductPageInlineAdminFormSet(nested_admin.nested.NestedInlineAdminFormset
         if not (_unbuilt(inline_admin_form.form) and not getattr(self.opts, "inlines", None)):
             super()._set_inline_admin_form_nested_attrs(inline_admin_form)
 
+    _admin_forms = None
+
     def __iter__(self):
-        return islice(super().__iter__(), self._media_rows)
+        # The rows are gone through several times (nested_admin's pass over a colour's rows
+        # for their prepopulated fields, the template's, the media's): made once.
+        if self._admin_forms is None:
+            if self._media_rows:
+                return islice(super().__iter__(), self._media_rows)
+            self._admin_forms = list(super().__iter__())
+        return iter(self._admin_forms[:self._media_rows])
 
     @property
     def media(self):
