@@ -157,6 +157,10 @@ class ShippingInline(SharedChoicesInlineMixin, BoundedInlineMixin,
     max_num = 100
     verbose_name_plural = "shipping overrides per market"
 
+    def get_queryset(self, request):
+        # Each row is labelled by its scope (the product): read with it, not a query a row.
+        return super().get_queryset(request).select_related("product")
+
 
 # The inlines whose rows the product's content service writes, by the service's list names.
 CONTENT_LISTS = {Colour: "colours", CompositionLine: "composition", SizeChartRow: "size_chart",
