@@ -225,7 +225,9 @@ _DESCRIBED = re.compile(r' aria-describedby="([^"]*)"')
 _ID = re.compile(r' id="([^"]+)"')
 
 
-_FORMSET_DATA = re.compile(r'(?<=\s)data-inline-formset="([^"\']*)"')
+# Found by its name first: a look-behind tried at every character took two of the five
+# milliseconds of the compaction.
+_FORMSET_DATA = re.compile(r'data-inline-formset="([^"\']*)"')
 _FIELD_TAG = re.compile(r'<(?:input|select)\b[^>]*?\sname="([^"]+)"[^>]*>')
 
 
@@ -237,6 +239,8 @@ def _auto_id_dropped(match) -> str:
 
 def _single_quoted(match) -> str:
     # Django escapes ' as &#x27;, so the JSON's quotes can stand as they are.
+    if not match.string[match.start() - 1:match.start()].isspace():  # not the attribute
+        return match[0]
     return "data-inline-formset='%s'" % match[1].replace("&quot;", '"')
 
 
