@@ -116,13 +116,13 @@ class SharedChoicesInlineMixin:
 
 class StoredForm(SimpleLazyObject):
     """A stored row's form, built when something first uses it; until then it knows only its
-    index and its record. The page sends the stored rows and photos after a list's first as
+    index in the formset. The page sends the stored rows and photos after a list's first as
     data made from their records (:func:`stored_values`), so that on a page not posted most
     rows' forms are never built; whatever does use one gets the real form."""
 
-    def __init__(self, build, *, index: int, instance):
+    def __init__(self, build, *, index: int):
         super().__init__(build)
-        self.__dict__.update(stored_index=index, stored_instance=instance)
+        self.__dict__["stored_index"] = index
 
     @property
     def is_built(self) -> bool:
@@ -140,8 +140,7 @@ class StoredRowsOnDemandMixin:
     def _construct_form(self, i, **kwargs):
         if self.is_bound or not 0 < i < self.initial_form_count():
             return super()._construct_form(i, **kwargs)
-        return StoredForm(functools.partial(super()._construct_form, i, **kwargs), index=i,
-                          instance=self.get_queryset()[i])
+        return StoredForm(functools.partial(super()._construct_form, i, **kwargs), index=i)
 
 
 class StoredRowsOnDemandInlineMixin:
