@@ -7,7 +7,8 @@
 A product of 4 colours x 10 photos x 8 sizes (a size chart of 8 rows in 6 systems and 5
 measurements, 3 composition lines, 3 shipping overrides, 3 channels in 4 locales) is built
 in a fresh database; its change page is loaded through Django's test client by a superuser,
-DEBUG off, in process: the time is the server's (the request through the middleware, the
+DEBUG off, in process, after loading ``pim/wsgi.py`` as a server does (``--no-freeze``: without
+its ``gc.freeze()``): the time is the server's (the request through the middleware, the
 admin view, the templates), without a network or a browser. The admin's index page is
 loaded as often in the same run, as the reference of what any admin page costs on this
 machine now: the product page's figures are given as ratios to it and to the target. "CPU"
@@ -115,12 +116,16 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--html", help="also write the product page's HTML to this file")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="without the garbage collector's freeze of pim/wsgi.py")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="pim-bench-admin.")
     os.environ["DJANGO_MEDIA_ROOT"] = os.path.join(work, "media")
     os.environ["DJANGO_ORIGINALS_ROOT"] = os.path.join(work, "originals")
     with (postgres_started() if args.postgres else nullcontext(f"sqlite:///{work}/db.sqlite3")) as url:
         setup_django_url(url)
+        if not args.no_freeze:
+            import pim.wsgi  # noqa: F401  the server's process: the application loaded, frozen
         from django.test import Client
         from django.urls import reverse
 
@@ -133,7 +138,7 @@ def main() -> None:
         page = measure(client, page_url, args.runs, counter)
         load = os.getloadavg()
         print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}; {args.runs} loads each;"
-              f" load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} cores")
+              f" collector {'not ' if args.no_freeze else ''}frozen at startup; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} cores")
         print(f"admin index (reference): p50 {index['p50']:.1f} ms, p95 {index['p95']:.1f} ms, "
               f"CPU {index['cpu']:.1f} ms, "
               f"{index['bytes'] / 1024:.1f} KiB, queries {index['queries']}")

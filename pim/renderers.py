@@ -3,9 +3,10 @@
 A product page renders a thousand inputs and selects; through the template engine each costs
 a template render with its includes, most of the page's server time. The widgets below are
 Django's own ``input.html``, ``select.html`` (with ``select_option.html``) and
-``textarea.html``, written as the same markup in Python, and used only while the template a
-widget names is still Django's own: a project or app that overrides one gets its template.
-``tests/project/test_renderers.py`` checks that both give the same HTML.
+``textarea.html``, a field's ``label.html``, an empty error list and a form of hidden fields
+only (``div.html``), written as the same markup in Python, and used only while the template they name is still Django's own: a project
+or app that overrides one gets its template. ``tests/project/test_renderers.py`` checks that
+both give the same HTML.
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ _INPUTS = {f"django/forms/widgets/{name}.html" for name in (
     "search", "tel", "text", "time", "url")}
 _SELECT, _OPTION = "django/forms/widgets/select.html", "django/forms/widgets/select_option.html"
 _TEXTAREA = "django/forms/widgets/textarea.html"
+_LABEL, _LABEL_ATTRS = "django/forms/label.html", "django/forms/attrs.html"
+_ERRORS_UL = "django/forms/errors/list/ul.html"
+_ERRORS = {_ERRORS_UL, "django/forms/errors/list/default.html"}  # the default includes the ul
+_FORM_DIV = "django/forms/div.html"
 
 
 # Django's escaping, without the checks for lazy text of its decorator: these run for every
@@ -37,7 +42,8 @@ def _s(value) -> str:
     return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
-def _attrs(attrs: dict) -> str:
+def attrs_html(attrs: dict) -> str:
+    """A widget's attributes as ``django/forms/widgets/attrs.html`` writes them."""
     return "".join(
         f" {_e(name)}" + ("" if value is True else f'="{_s(value)}"')
         for name, value in attrs.items() if value is not False)
@@ -46,18 +52,18 @@ def _attrs(attrs: dict) -> str:
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_s(widget["value"])}"'
     return (f'<input type="{_e(widget["type"])}" '
-            f'name="{_e(widget["name"])}"{value}{_attrs(widget["attrs"])}>')
+            f'name="{_e(widget["name"])}"{value}{attrs_html(widget["attrs"])}>')
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_e(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_e(group_name)}">')
         for option in options:
             if option["template_name"] != _OPTION:
                 return None
-            parts.append(f'\n  <option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
+            parts.append(f'\n  <option value="{_s(option["value"])}"{attrs_html(option["attrs"])}>'
                          f'{_e(option["label"])}</option>\n')  # the file's own
         if group_name:
             parts.append("\n  </optgroup>")
@@ -67,8 +73,15 @@ def _select(widget: dict) -> str | None:
 
 def _textarea(widget: dict) -> str:
     value = _e(widget["value"]) if widget["value"] else ""
-    return (f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>'
+    return (f'<textarea name="{_e(widget["name"])}"{attrs_html(widget["attrs"])}>'
             f"\n{value}</textarea>")
+
+
+def _label(context: dict) -> str:
+    if not context["use_tag"]:
+        return _e(context["label"])
+    tag = _e(context["tag"])
+    return f"<{tag}{attrs_html(context['attrs'] or {})}>{_e(context['label'])}</{tag}>"
 
 
 class FastWidgetRenderer(DjangoTemplates):
@@ -89,6 +102,19 @@ class FastWidgetRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         html = None
+        if widget is None and isinstance(context, dict):
+            if (template_name in _ERRORS and not context.get("errors")
+                    and self._is_own(template_name) and self._is_own(_ERRORS_UL)):
+                return mark_safe("")  # a field without errors: {% if errors %} writes nothing
+            if (template_name == _LABEL and "use_tag" in context and self._is_own(_LABEL)
+                    and self._is_own(_LABEL_ATTRS)):
+                return mark_safe(_label(context))
+            if (template_name == _FORM_DIV and "hidden_fields" in context
+                    and not context.get("fields") and not context.get("errors")
+                    and self._is_own(_FORM_DIV)):
+                # A form of hidden fields only (a formset's management form): the template
+                # writes them one after the other, its whitespace stripped.
+                return mark_safe("".join(_e(field) for field in context["hidden_fields"]))
         if (widget is not None and self._is_own(template_name)
                 and self._is_own("django/forms/widgets/attrs.html")):
             if template_name in _INPUTS and self._is_own("django/forms/widgets/input.html"):

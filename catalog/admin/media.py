@@ -21,7 +21,12 @@ from modeltranslation.admin import TranslationInlineModelAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from catalog.admin.forms import BoundedInlineMixin, rows_show_errors
-from catalog.admin.product_page import SharedChoicesInlineMixin
+from catalog.admin.product_page import (
+    FormsetPerRequestInlineMixin,
+    SharedChoicesInlineMixin,
+    StoredRowsOnDemandInlineMixin,
+    stored_values,
+)
 from catalog.models import MAX_PHOTOS_PER_COLOUR, ProductPhoto, ProductVideo, SocialImage
 from catalog.selectors import cover_thumbnail_url, products_with_cover
 from catalog.services.errors import ContentError
@@ -175,25 +180,45 @@ class PhotoInlineForm(LibraryImageForm):
         super().__init__(*args, **kwargs)
         self.fields["upload"].help_text = "A new photo, or choose one below."
 
-    def thumbnail(self):
+    @staticmethod
+    def photo_thumbnail(photo):
         """The photo's admin thumbnail, sized by the grid's style sheet."""
-        asset = self.instance.asset if self.instance.asset_id else None
+        asset = photo.asset if photo.asset_id else None
         if asset is not None and (url := thumbnail_url(asset)):
             return format_html('<img src="{}" alt="" loading="lazy">', url)
         return thumbnail_html(asset)  # made now, or "on its way"
 
-    def caption(self):
+    @staticmethod
+    def photo_caption(photo):
         """The tile's caption after its number: the role, and a warning without English alt
         text."""
-        photo = self.instance
         return format_html("{}{}", photo.get_role_display(), "" if photo.alt_text_en else mark_safe(
             ' <span class="pg-warn" title="no English alt text">· no alt text</span>'))
 
+    @classmethod
+    def editor_names(cls) -> list[str]:
+        """The fields of a photo's editor: its image, role and alt texts."""
+        return ["asset", "role", *(name for name in cls.base_fields if name.startswith("alt_text_"))]
+
+    @classmethod
+    def stored_tile(cls, photo) -> list:
+        """A stored photo's tile as ``product_form.js`` reads it, from its record as the form
+        would show it: id, position, thumbnail, caption, editor values."""
+        names = cls.editor_names()
+        values = stored_values(cls, photo, names)
+        return [photo.pk, photo.position, cls.photo_thumbnail(photo), cls.photo_caption(photo),
+                [[name, value] for name, value in zip(names, values) if value not in (None, "")]]
+
+    def thumbnail(self):
+        return self.photo_thumbnail(self.instance)
+
+    def caption(self):
+        return self.photo_caption(self.instance)
+
     def editor_data(self) -> list:
         """:meth:`editor_values` as (name after the row's prefix, value) pairs."""
-        return [[name, value] for name in ("asset", "role", *(
-            name for name in self.fields if name.startswith("alt_text_")))
-            if (value := self[name].value()) not in (None, "")]
+        return [[name, value] for name in self.editor_names()
+                if (value := self[name].value()) not in (None, "")]
 
     def alt_text_fields(self) -> list:
         """The alt text in each locale, English first, for the photo's editor."""
@@ -322,7 +347,8 @@ class SocialImageFormSet(ServiceFormSet):
 
 
 # ----------------------------------------------------------------------------- inlines
-class ProductPhotoInline(SharedChoicesInlineMixin, BoundedInlineMixin, AssetFieldsInlineMixin,
+class ProductPhotoInline(FormsetPerRequestInlineMixin, StoredRowsOnDemandInlineMixin,
+                         SharedChoicesInlineMixin, BoundedInlineMixin, AssetFieldsInlineMixin,
                          TranslationInlineModelAdmin, nested_admin.NestedTabularInline):
     """Photos of one colour as a grid of thumbnails, dragged to reorder, each opening its
     editor; for the catalog's colour inline (``photo_grid.html``, ``photo_grid.js``)."""

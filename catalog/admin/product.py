@@ -28,7 +28,12 @@ from catalog.admin.media import (
     ProductVideoInline,
     SocialImageInline,
 )
-from catalog.admin.product_page import ProductPageAdminMixin, SharedChoicesInlineMixin
+from catalog.admin.product_page import (
+    FormsetPerRequestInlineMixin,
+    ProductPageAdminMixin,
+    SharedChoicesInlineMixin,
+    StoredRowsOnDemandInlineMixin,
+)
 from catalog.admin.widgets import EditorialEditorAdminMixin
 from catalog.admin.workflow import ProductWorkflowAdminMixin
 from catalog.models import (
@@ -93,7 +98,8 @@ class VariantFormSet(nested_admin.formsets.NestedInlineFormSet):
 
 # The most rows of each kind a product page takes: well above real products (10 colours of
 # 10 photos in 10 sizes), low enough that a forged TOTAL_FORMS is refused at once.
-class VariantInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class VariantInline(FormsetPerRequestInlineMixin, StoredRowsOnDemandInlineMixin,
+                    BoundedInlineMixin, nested_admin.NestedTabularInline):
     template = "admin/catalog/product/tabular_rows.html"
     model = Variant
     formset = VariantFormSet
@@ -102,9 +108,10 @@ class VariantInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     max_num = 40
 
 
-class ColourInline(BoundedInlineMixin, TranslationInlineModelAdmin,
+class ColourInline(FormsetPerRequestInlineMixin, BoundedInlineMixin, TranslationInlineModelAdmin,
                    nested_admin.NestedStackedInline):
     model = Colour
+    fieldset_template = "admin/catalog/product/inline_fieldset.html"
     fields = ("code", "name", "position")
     sortable_field_name = "position"
     inlines = [ProductPhotoInline, VariantInline]
@@ -124,7 +131,8 @@ class CompositionInline(SharedChoicesInlineMixin, BoundedInlineMixin,
     max_num = 30
 
 
-class SizeChartInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
+class SizeChartInline(StoredRowsOnDemandInlineMixin, BoundedInlineMixin,
+                      nested_admin.NestedTabularInline):
     template = "admin/catalog/product/tabular_rows.html"
     model = SizeChartRow
     fields = ("size_label", *SizeChartRow.SYSTEMS, *SizeChartRow.MEASUREMENTS, "position")
@@ -148,6 +156,10 @@ class ShippingInline(SharedChoicesInlineMixin, BoundedInlineMixin,
     extra = 0
     max_num = 100
     verbose_name_plural = "shipping overrides per market"
+
+    def get_queryset(self, request):
+        # Each row is labelled by its scope (the product): read with it, not a query a row.
+        return super().get_queryset(request).select_related("product")
 
 
 # The inlines whose rows the product's content service writes, by the service's list names.

@@ -29,6 +29,18 @@ def test_wsgi_defaults_to_the_production_settings():
     assert result.stdout.split() == ["pim.settings.production", "False", "True"]
 
 
+def test_wsgi_leaves_what_it_loaded_out_of_the_collectors_full_collections():
+    """Once the application is loaded, its objects are frozen (gc.freeze); what requests make
+    afterwards is collected, the young generation every 5,000 objects."""
+    result = run_python(
+        "import gc\nbefore = gc.get_freeze_count()\nimport pim.wsgi\n"
+        "print(before, gc.get_freeze_count() > 10000, gc.isenabled(), gc.get_threshold()[0])",
+        DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="pim.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "True", "True", "5000"]
+
+
 def test_wsgi_refuses_to_start_without_a_secret_key():
     result = run_python("import pim.wsgi")
     assert result.returncode != 0

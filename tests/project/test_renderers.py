@@ -39,9 +39,36 @@ def test_the_same_html_as_djangos_templates(data):
     slow = EveryWidget(data, initial=initial, renderer=DjangoTemplates())
     for name in fast.fields:
         assert str(fast[name]) == str(slow[name]), name
+        # The label (with the form's required and error classes), and the errors, empty or not.
+        assert fast[name].label_tag() == slow[name].label_tag(), name
+        assert fast[name].label_tag("<b>mine</b>", attrs={"data-x": True, "data-off": False,
+                                                          "title": "a\"b"}) == slow[name].label_tag(
+            "<b>mine</b>", attrs={"data-x": True, "data-off": False, "title": 'a"b'}), name
+        assert str(fast[name].errors) == str(slow[name].errors), name
+        assert fast[name].errors.as_ul() == slow[name].errors.as_ul(), name
+    assert str(fast.non_field_errors()) == str(slow.non_field_errors()) == ""
+
+
+class Labelled(forms.Form):
+    required_css_class, error_css_class = "required", "error"
+    name = forms.CharField(label="Name & <co>")
+
+
+def test_a_label_without_an_id_is_its_text_as_djangos_templates_write_it():
+    fast, slow = (Labelled(renderer=r, auto_id=False) for r in (FastWidgetRenderer(),
+                                                                DjangoTemplates()))
+    assert fast["name"].label_tag() == slow["name"].label_tag() == "Name &amp; &lt;co&gt;:"
 
 
 def test_it_is_the_projects_form_renderer():
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FastWidgetRenderer)
+
+
+def test_a_formset_management_form_is_written_as_djangos_template_writes_it():
+    formset = forms.formset_factory(Labelled, extra=2)
+    fast, slow = (type("Rows", (formset,), {"renderer": r})(prefix="rows")
+                  for r in (FastWidgetRenderer(), DjangoTemplates()))
+    assert str(fast.management_form) == str(slow.management_form)
+    assert str(fast.management_form).count('type="hidden"') == 4
