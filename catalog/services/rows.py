@@ -179,6 +179,26 @@ def history_rows_insert(objs: list, *, update: bool, user, reason: str | None) -
                                           default_date=now)
 
 
+def rows_upsert(model, fields: list, rows: list[list], *, conflict: list, update: list) -> None:
+    """Insert `rows` (values of `fields`, prepared for the database), a row whose `conflict`
+    fields are taken setting its `update` fields instead: on PostgreSQL in one statement from
+    one array per column, elsewhere one statement run for every row. The rows' conflict
+    values must differ (PostgreSQL cannot update a row twice in one statement)."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} "
+           f"({', '.join(quote(f.column) for f in fields)}) ")
+    upsert = (f" ON CONFLICT ({', '.join(quote(f.column) for f in conflict)}) DO UPDATE SET "
+              + ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in update))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            unnest, arrays = _columns(connection, fields, rows)
+            cursor.execute(f"{sql}SELECT * FROM {unnest}{upsert}", arrays)
+        else:
+            cursor.executemany(f"{sql}VALUES ({', '.join(['%s'] * len(fields))}){upsert}",
+                               rows)
+
+
 def rows_copy(model, fields: list, rows: list[list]) -> None:
     """Insert `rows` (values of `fields`, prepared for the database): by one COPY on
     PostgreSQL (measured about twice as fast as an executemany of a batch's 2,200 snapshots,
