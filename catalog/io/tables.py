@@ -135,8 +135,11 @@ def _csv_table(binary, head: bytes, size: int) -> Table:
     def rows():
         number = 1
         while (cells := _read(reader, number)) is not None:
-            number = reader.line_num if "\n" not in "".join(cells) else number + 1
-            yield Row(number, [unneutralised(c.strip()) for c in cells])
+            joined = "".join(cells)
+            number = reader.line_num if "\n" not in joined else number + 1
+            # Only a cell starting with an apostrophe can be a neutralised formula.
+            yield Row(number, [t if (t := c.strip())[:1] != "'" else unneutralised(t)
+                               for c in cells] if "'" in joined else [c.strip() for c in cells])
 
     return Table("csv", [c.strip() for c in header], rows(), rows_estimate=estimate,
                  encoding={"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8",
@@ -332,8 +335,8 @@ def _scan_patterns(prefix: bytes) -> dict[str, re.Pattern]:
         "shared_typed": re.compile(rb'(?<= t="inlineStr" )([^>]*)><' + p + rb'v>(\d+)</'
                                    + p + rb'v>'),
         "formula": re.compile(cell + rb'[^>]*(?<!/)>\s*<' + p + rb'f\b([^>]*?)(?:/>|>(.*?)</'
-                              + p + rb'f>)', re.S),
-        "error": re.compile(cell + rb'[^>]*? t="e"[^>]*(?<!/)>(.*?)</' + p + rb'c>', re.S),
+                              + p + rb'f>)', re.DOTALL),
+        "error": re.compile(cell + rb'[^>]*? t="e"[^>]*(?<!/)>(.*?)</' + p + rb'c>', re.DOTALL),
         "value": re.compile(rb'<' + p + rb'v>([^<]*)</' + p + rb'v>'),
         "dimension": re.compile(rb'<' + p + rb'dimension\b[^>]*>'),
     }

@@ -1,4 +1,5 @@
 """Field types that carry a domain rule, so the admin, imports and the API all get it."""
+import re
 import unicodedata
 
 import nh3
@@ -10,10 +11,18 @@ from django.db import models
 # make a text display in another order than it is stored ("Trojan Source"), so no catalog text
 # keeps them. Right-to-left text needs none of them: the script's own direction applies.
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def bidi_controls_removed(value):
-    return value.translate(BIDI_CONTROLS) if isinstance(value, str) else value
+    # Every text is cleaned on each clean and save: translating it character by character
+    # cost an import more than the rest of its field's checks, so only a text holding a
+    # control is translated (found by one search, none in an ASCII text).
+    if not isinstance(value, str):
+        return value
+    if type(value) is str and (value.isascii() or not _BIDI_CONTROL.search(value)):
+        return value
+    return value.translate(BIDI_CONTROLS)
 
 # Editorial HTML: structure and emphasis only. No script, no event handlers, no style.
 EDITORIAL_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "a"}
@@ -152,5 +161,7 @@ class GTINField(models.CharField):
         return gtin_normalize(value) if value else value
 
     def get_prep_value(self, value):
+        if type(value) is str and len(value) == 14 and value.isascii() and value.isdigit():
+            return value  # already the stored form (every value a checked row carries)
         value = super().get_prep_value(value)
         return gtin_normalize(value) if value else value

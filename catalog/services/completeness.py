@@ -22,7 +22,7 @@ from catalog.models import (
     ProductCompleteness,
 )
 
-from .rows import rows_copy
+from .rows import rows_copy, rows_upsert
 
 BATCH_SIZE = 500
 # Below this many products a change is recomputed right after the commit, in the request;
@@ -167,11 +167,12 @@ def _lowest_apply(product_id: int, old: list[tuple], new: list[tuple],
 def _lowest_write(cursor, upserts: list[tuple], deletes: list[tuple]) -> None:
     table = connection.ops.quote_name(CompletenessLowest._meta.db_table)
     if upserts:
-        cursor.executemany(
-            f"INSERT INTO {table} (product_id, channel_id, lowest) VALUES (%s, %s, %s) "
-            "ON CONFLICT (product_id, channel_id) DO UPDATE SET lowest = excluded.lowest",
-            upserts,
-        )
+        # One statement for the batch (a first import's batch holds a row per product and
+        # channel), as many were a share of every batch's recompute.
+        field = CompletenessLowest._meta.get_field
+        rows_upsert(CompletenessLowest, [field("product"), field("channel"), field("lowest")],
+                    upserts, conflict=[field("product"), field("channel")],
+                    update=[field("lowest")])
     if deletes:
         cursor.executemany(f"DELETE FROM {table} WHERE product_id = %s AND channel_id = %s",
                            deletes)

@@ -6,6 +6,7 @@ batch (bench/README.md)."""
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from datetime import datetime
 
@@ -50,33 +51,50 @@ def _converter(f, db):
 _LENGTH = re.compile(r"\(.*\)")
 
 
-def _columns(db, fields, rows) -> tuple[str, list]:
+def _unnest(db, fields) -> str:
     """PostgreSQL: ``unnest`` of one array per column (its type without a length, so that a
-    value too long is refused by the column, not cut by the cast), and those arrays."""
+    value too long is refused by the column, not cut by the cast)."""
     arrays = ", ".join(f"%s::{_LENGTH.sub('', f.db_type(db))}[]" for f in fields)
-    return f"unnest({arrays})", [list(column) for column in zip(*rows, strict=True)]
+    return f"unnest({arrays})"
 
 
-def rows_insert(model, objs: list, values) -> None:
-    """Insert ``objs`` of ``model`` (``values(obj, field)`` gives each column's value) in one
-    statement: on PostgreSQL from one array per column, elsewhere one INSERT run for every
-    row. A file's thousands of stamps and history rows would cost Django's ``bulk_create``
-    more time compiling the statement than the database writing it (and PostgreSQL as much
-    parsing a statement per row)."""
+def _columns(db, fields, rows) -> tuple[str, list]:
+    """:func:`_unnest` of `fields` and the arrays of `rows`, one per column."""
+    return _unnest(db, fields), [list(column) for column in zip(*rows, strict=True)]
+
+
+def _plain_pre_save(f) -> bool:
+    """The field's ``pre_save`` only reads its attribute (no ``auto_now``, no cleaning)."""
+    return type(f).pre_save is models.Field.pre_save
+
+
+def rows_insert(model, objs: list, get=operator.attrgetter, *, same: dict | None = None) -> None:
+    """Insert ``objs`` of ``model`` in one statement: on PostgreSQL from one array per
+    column, elsewhere one INSERT run for every row. ``get(attname)`` reads a column's value
+    from an object (its attribute by default, ``operator.itemgetter`` for dicts); ``same``:
+    values every row shares, by attname. A file's thousands of stamps and history rows would
+    cost Django's ``bulk_create`` more time compiling the statement than the database
+    writing it (and PostgreSQL as much parsing a statement per row); the values are read a
+    column at a time, each column's conversion looked up once."""
     db = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = db.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} "
            f"({', '.join(quote(f.column) for f in fields)}) ")
-    # Each column's conversion looked up once, not once per value.
-    columns = [(f, _converter(f, db)) for f in fields]
-    rows = [[convert(values(obj, f)) for f, convert in columns] for obj in objs]
+    same = same or {}
+    columns = []
+    for f in fields:
+        convert = _converter(f, db)
+        if f.attname in same:
+            columns.append([convert(same[f.attname])] * len(objs))
+        else:
+            columns.append([convert(value) for value in map(get(f.attname), objs)])
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            unnest, arrays = _columns(db, fields, rows)
-            cursor.execute(f"{sql}SELECT * FROM {unnest}", arrays)
+            cursor.execute(f"{sql}SELECT * FROM {_unnest(db, fields)}", columns)
         else:
-            cursor.executemany(f"{sql}VALUES ({', '.join(['%s'] * len(fields))})", rows)
+            cursor.executemany(f"{sql}VALUES ({', '.join(['%s'] * len(fields))})",
+                               list(zip(*columns, strict=True)))
 
 
 def rows_update_with_history(objs: list, names: set[str], *, user, reason: str) -> None:
@@ -126,8 +144,13 @@ def rows_create(objs: list) -> None:
     fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    columns = [(f, _converter(f, db)) for f in fields]
-    rows = [[convert(f.pre_save(obj, True)) for f, convert in columns] for obj in objs]
+    # A column at a time; a field whose pre_save only reads its attribute is read directly.
+    columns = []
+    for f in fields:
+        convert = _converter(f, db)
+        values = (map(operator.attrgetter(f.attname), objs) if _plain_pre_save(f)
+                  else (f.pre_save(obj, True) for obj in objs))
+        columns.append([convert(value) for value in values])
     quote = db.ops.quote_name
     sql = (f"INSERT INTO {quote(meta.db_table)} "
            f"({', '.join(quote(f.column) for f in fields)}) ")
@@ -135,10 +158,10 @@ def rows_create(objs: list) -> None:
     ids = []
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            unnest, arrays = _columns(db, fields, rows)
-            cursor.execute(f"{sql}SELECT * FROM {unnest}{returning}", arrays)
+            cursor.execute(f"{sql}SELECT * FROM {_unnest(db, fields)}{returning}", columns)
             ids = [row[0] for row in cursor.fetchall()]
         else:
+            rows = list(zip(*columns, strict=True))
             size = max(1, db.features.max_query_params // len(fields))
             one = f"({', '.join(['%s'] * len(fields))})"
             for start in range(0, len(rows), size):
@@ -171,12 +194,31 @@ def history_rows_insert(objs: list, *, update: bool, user, reason: str | None) -
             "history_user_id": getattr(user, "pk", None)}
     if {f.attname for f in history._meta.concrete_fields if not f.primary_key} == (
             set(kept) | {f.attname for f in history.tracked_fields}):
-        rows_insert(history, objs, lambda obj, f: kept[f.attname] if f.attname in kept
-                       else getattr(obj, f.attname))
+        rows_insert(history, objs, same=kept)
     else:  # history rows of another shape: django-simple-history's own bulk insert
         model.history.bulk_history_create(objs, update=update, default_user=user,
                                           default_change_reason=reason or None,
                                           default_date=now)
+
+
+def rows_upsert(model, fields: list, rows: list[list], *, conflict: list, update: list) -> None:
+    """Insert `rows` (values of `fields`, prepared for the database), a row whose `conflict`
+    fields are taken setting its `update` fields instead: on PostgreSQL in one statement from
+    one array per column, elsewhere one statement run for every row. The rows' conflict
+    values must differ (PostgreSQL cannot update a row twice in one statement)."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} "
+           f"({', '.join(quote(f.column) for f in fields)}) ")
+    upsert = (f" ON CONFLICT ({', '.join(quote(f.column) for f in conflict)}) DO UPDATE SET "
+              + ", ".join(f"{quote(f.column)} = excluded.{quote(f.column)}" for f in update))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            unnest, arrays = _columns(connection, fields, rows)
+            cursor.execute(f"{sql}SELECT * FROM {unnest}{upsert}", arrays)
+        else:
+            cursor.executemany(f"{sql}VALUES ({', '.join(['%s'] * len(fields))}){upsert}",
+                               rows)
 
 
 def rows_copy(model, fields: list, rows: list[list]) -> None:

@@ -7,6 +7,7 @@ is outdated until the translator rewrites it or confirms it unchanged.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -128,7 +129,7 @@ def _record(*, product_id: int, colour_id: int | None, obj, fields: Iterable[str
 
 def _apply(create, update, delete) -> None:
     if len(create) > 1:
-        rows_insert(TranslationStamp, create, lambda row, f: row[f.attname])
+        rows_insert(TranslationStamp, create, operator.itemgetter)
     elif create:
         TranslationStamp.objects.create(**create[0])
     if update:

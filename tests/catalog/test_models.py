@@ -6,8 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from catalog.loaders import ProductRulesLoader
-from catalog.models import CompositionLine, ReturnsPolicy, ShippingRate
-from catalog.models.fields import gtin_normalize, validate_gtin
+from catalog.models import CompositionLine, ReturnsPolicy, ShippingRate, Variant
+from catalog.models.fields import (
+    BIDI_CONTROLS,
+    bidi_controls_removed,
+    gtin_normalize,
+    validate_gtin,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +50,22 @@ def test_a_gtin_typed_in_fullwidth_digits_is_the_same_barcode():
         copy.full_clean()
     first.refresh_from_db()
     assert first.gtin == "04006381333931"
+
+
+@pytest.mark.parametrize("given", ["04006381333931", "4006381333931", " 4006381333931",
+                                   "０４００６３８１３３３９３１", "٤٠٠٦٣٨١٣٣٣٩٣١"])
+def test_a_gtin_is_found_by_any_of_its_forms(given):
+    variant = factories.VariantFactory(gtin=given)
+    assert Variant.objects.get(pk=variant.pk).gtin == "04006381333931"
+    assert Variant.objects.filter(gtin=given).get() == variant
+    assert Variant.objects.filter(gtin="4006381333931").get() == variant
+
+
+@pytest.mark.parametrize("text", [
+    "Linen dress", "Robe en lin lavé, l’été", "亚麻连衣裙", "Sukienka \u202eevil\u202c",
+    "\u2066x\u2069 et \u202a\u202b\u202d", "\u2065\u206a\u2029 edges kept", ""])
+def test_bidi_controls_are_removed_and_nothing_else(text):
+    assert bidi_controls_removed(text) == text.translate(BIDI_CONTROLS)
 
 
 def test_editorial_html_is_sanitised_on_save():
