@@ -52,8 +52,8 @@ def build():
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench")
-    root = Category.add_root(name="Women")
-    category = root.add_child(name="Dresses")
+    root = Category.objects.add_root(instance=Category(name="Women"))
+    category = Category.objects.add_child(root, instance=Category(name="Dresses"))
     for code in ("webshop", "marketplace", "store-screens"):
         Channel.objects.get_or_create(code=code, defaults={
             "name": code.title(), "locales": ["en", "fr", "pl", "zh-hans"],
